@@ -1,0 +1,45 @@
+# Top-level Makefile: flat, non-recursive.  Each area lists its objects and
+# rules in mk/<area>.mk; this file holds what they share.
+
+SITE_LEN ?= 16
+PV ?= y
+V ?= 0
+BUILD := build
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+CC := gcc
+HOST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude \
+	-Ikernel/paravirt -DPV_SITE_LEN=$(SITE_LEN)
+HOST_LDFLAGS :=
+
+# Filled by mk/*.mk: programs to build for `all`, TAP tests for `check`.
+ALL :=
+TESTS :=
+RUN_STEPS :=
+BENCH_STEPS :=
+
+.PHONY: all check run bench deps clean
+all: deps
+
+deps:
+	$(Q)scripts/deps
+
+include $(sort $(wildcard mk/*.mk))
+
+all: $(ALL)
+
+# One prove run over every test, so there is one closing line.
+check: all
+	$(Q)prove -f --timer $(TESTS)
+
+run: all $(RUN_STEPS)
+
+bench: all $(BENCH_STEPS)
+
+clean:
+	rm -rf $(BUILD)

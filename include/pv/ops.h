@@ -1,0 +1,116 @@
+/* ops.h: the one list of paravirtual operations, as an X-macro table.
+ * Kernel, tools and tests expand it; nothing else may list the ops. */
+#ifndef PV_OPS_H
+#define PV_OPS_H
+
+/*
+ * PV_OP_TABLE(X) calls X(name, group, class, ret, params) once per op, in
+ * slot order.  class is CALLEE (the site may clobber %rax only; backends
+ * provide a register-saving thunk) or CALLER (the normal SysV caller-saved
+ * set).  params is a parenthesised C parameter list.  Changing this table
+ * changes PV_OPS_ABI_STRING and so the ABI hash in every site table.
+ */
+#define PV_OP_TABLE(X)                                                        \
+	X(irq_save_fl, irq, CALLEE, unsigned long, (void))                     \
+	X(irq_restore_fl, irq, CALLEE, void, (unsigned long flags))            \
+	X(irq_disable, irq, CALLEE, void, (void))                              \
+	X(irq_enable, irq, CALLEE, void, (void))                               \
+	X(safe_halt, irq, CALLER, void, (void))                                \
+	X(halt, irq, CALLER, void, (void))                                     \
+	X(cpuid, cpu, CALLER, void,                                            \
+	  (unsigned int *a, unsigned int *b, unsigned int *c, unsigned int *d)) \
+	X(read_cr0, cpu, CALLER, unsigned long, (void))                        \
+	X(write_cr0, cpu, CALLER, void, (unsigned long v))                     \
+	X(read_cr2, cpu, CALLER, unsigned long, (void))                        \
+	X(write_cr2, cpu, CALLER, void, (unsigned long v))                     \
+	X(read_cr3, cpu, CALLER, unsigned long, (void))                        \
+	X(write_cr3, cpu, CALLER, void, (unsigned long v))                     \
+	X(read_cr4, cpu, CALLER, unsigned long, (void))                        \
+	X(write_cr4, cpu, CALLER, void, (unsigned long v))                     \
+	X(read_msr, cpu, CALLER, unsigned long long, (unsigned int msr))       \
+	X(write_msr, cpu, CALLER, void,                                        \
+	  (unsigned int msr, unsigned long long v))                            \
+	X(read_msr_safe, cpu, CALLER, unsigned long long,                      \
+	  (unsigned int msr, int *err))                                        \
+	X(write_msr_safe, cpu, CALLER, int,                                    \
+	  (unsigned int msr, unsigned long long v))                            \
+	X(read_tsc, cpu, CALLER, unsigned long long, (void))                   \
+	X(read_tscp, cpu, CALLER, unsigned long long, (unsigned int *aux))     \
+	X(load_gdt, cpu, CALLER, void, (const void *dtr))                      \
+	X(load_idt, cpu, CALLER, void, (const void *dtr))                      \
+	X(load_tr, cpu, CALLER, void, (unsigned int sel))                      \
+	X(load_ldt, cpu, CALLER, void, (const void *base, unsigned int n))     \
+	X(load_sp0, cpu, CALLER, void, (unsigned long sp0))                    \
+	X(io_delay, cpu, CALLER, void, (void))                                 \
+	X(wbinvd, cpu, CALLER, void, (void))                                   \
+	X(swapgs, cpu, CALLEE, void, (void))                                   \
+	X(iret, cpu, CALLER, void, (void))                                     \
+	X(sysret64, cpu, CALLER, void, (void))                                 \
+	X(set_pte, mmu, CALLER, void,                                          \
+	  (unsigned long long *ptep, unsigned long long v))                    \
+	X(set_pte_at, mmu, CALLER, void,                                       \
+	  (unsigned long va, unsigned long long *ptep, unsigned long long v))  \
+	X(pte_clear, mmu, CALLER, void,                                        \
+	  (unsigned long va, unsigned long long *ptep))                        \
+	X(set_pmd, mmu, CALLER, void,                                          \
+	  (unsigned long long *pmdp, unsigned long long v))                    \
+	X(pmd_clear, mmu, CALLER, void, (unsigned long long *pmdp))            \
+	X(set_pud, mmu, CALLER, void,                                          \
+	  (unsigned long long *pudp, unsigned long long v))                    \
+	X(pud_clear, mmu, CALLER, void, (unsigned long long *pudp))            \
+	X(set_pgd, mmu, CALLER, void,                                          \
+	  (unsigned long long *pgdp, unsigned long long v))                    \
+	X(pgd_clear, mmu, CALLER, void, (unsigned long long *pgdp))            \
+	X(pte_update, mmu, CALLER, void,                                       \
+	  (unsigned long va, unsigned long long *ptep))                        \
+	X(flush_tlb_user, mmu, CALLER, void, (void))                           \
+	X(flush_tlb_kernel, mmu, CALLER, void, (void))                         \
+	X(flush_tlb_one_user, mmu, CALLER, void, (unsigned long va))           \
+	X(lazy_mmu_enter, mmu, CALLER, void, (void))                           \
+	X(lazy_mmu_leave, mmu, CALLER, void, (void))                           \
+	X(lazy_mmu_flush, mmu, CALLER, void, (void))                           \
+	X(sched_clock, time, CALLER, unsigned long long, (void))               \
+	X(steal_clock, time, CALLER, unsigned long long, (int cpu))            \
+	X(lock_wait, lock, CALLER, void,                                       \
+	  (volatile unsigned char *ptr, unsigned char val))                    \
+	X(lock_kick, lock, CALLER, void, (int cpu))                            \
+	X(console_write, console, CALLER, void, (const char *s, unsigned long n))
+
+#define PV_CLASS_CALLER 0
+#define PV_CLASS_CALLEE 1
+
+#ifdef __ASSEMBLER__
+/* gas counts the ops for us: PV_OP_<name> and PV_SLOT_<name> (byte offset). */
+.set pv_op_counter__, 0
+#define PV_OP_ASM_DEF__(name, grp, cls, ret, params)                           \
+	.set PV_OP_##name, pv_op_counter__;                                    \
+	.set PV_SLOT_##name, pv_op_counter__ * 8;                              \
+	.set pv_op_counter__, pv_op_counter__ + 1;
+PV_OP_TABLE(PV_OP_ASM_DEF__)
+#undef PV_OP_ASM_DEF__
+#else
+
+enum pv_op_id {
+#define PV_OP_ENUM__(name, grp, cls, ret, params) PV_OP_##name,
+	PV_OP_TABLE(PV_OP_ENUM__)
+#undef PV_OP_ENUM__
+	PV_NR_OPS
+};
+
+/* The table every site calls through: one pointer per op, in enum order. */
+struct pv_ops {
+#define PV_OP_FIELD__(name, grp, cls, ret, params) ret(*name) params;
+	PV_OP_TABLE(PV_OP_FIELD__)
+#undef PV_OP_FIELD__
+};
+
+_Static_assert(sizeof(struct pv_ops) == PV_NR_OPS * sizeof(void *),
+	       "struct pv_ops must be a packed array of pointers");
+
+/* The string the ABI hash is taken over: names, classes and signatures. */
+#define PV_OP_ABI_STR__(name, grp, cls, ret, params)                           \
+	#name ":" #grp ":" #cls ":" #ret #params ";"
+#define PV_OPS_ABI_STRING PV_OP_TABLE(PV_OP_ABI_STR__)
+
+#endif /* __ASSEMBLER__ */
+#endif /* PV_OPS_H */

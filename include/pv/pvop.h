@@ -1,0 +1,96 @@
+/* pvop.h: the annotated call-site macros.  Each expands to one indirect call
+ * through pv_ops, padded with NOPs to PV_SITE_LEN, plus a .pv_sites record. */
+#ifndef PV_PVOP_H
+#define PV_PVOP_H
+
+#include "pv/ops.h"
+#include "pv/sites.h"
+
+#define PV__STR2(x) #x
+#define PV__STR(x) PV__STR2(x)
+
+#ifdef __ASSEMBLER__
+/*
+ * PV_SITE_ASM op_name, class: an annotated site in assembly (entry code).
+ * The caller is responsible for the registers of the class.
+ */
+.macro PV_SITE_ASM op, cls
+7781:	call *pv_ops+PV_SLOT_\op(%rip)
+7782:	.nops PV_SITE_LEN - (7782b - 7781b)
+	.pushsection .pv_sites, "a"
+	.balign 4
+	.long 7781b - .
+	.short PV_OP_\op
+	.byte PV_SITE_LEN
+	.byte \cls
+	.popsection
+.endm
+#else
+
+extern struct pv_ops pv_ops;
+
+/* The site itself: call, padding, record.  Operands: pv_slot, pv_op, pv_cls. */
+#define PV__SITE                                                               \
+	"7781:\n\tcall *pv_ops+%c[pv_slot](%%rip)\n7782:\n\t"                 \
+	".nops " PV__STR(PV_SITE_LEN) " - (7782b - 7781b)\n\t"                \
+	".pushsection .pv_sites,\"a\"\n\t.balign 4\n\t"                       \
+	".long 7781b - .\n\t.short %c[pv_op]\n\t"                             \
+	".byte " PV__STR(PV_SITE_LEN) "\n\t.byte %c[pv_cls]\n\t"              \
+	".popsection\n"
+
+#define PV__SITE_OPS(op, cls)                                                  \
+	[pv_slot] "i"(PV_OP_##op * 8), [pv_op] "i"(PV_OP_##op),               \
+		[pv_cls] "i"(cls)
+
+/* Keeps the compiler from placing a call before its frame is set up. */
+#define PV__SP register unsigned long pv__sp __asm__("rsp")
+
+/* Caller-save sites: args in rdi, rsi, rdx, rcx; all caller-saved clobbered.
+ * Only the registers that carry arguments are loaded. */
+#define PV__CALLER(op, ...)                                                    \
+	({                                                                     \
+		PV__SP;                                                        \
+		unsigned long pv__ax, pv__di, pv__si, pv__dx, pv__cx;          \
+		__asm__ volatile(PV__SITE                                      \
+				 : "=a"(pv__ax), "=D"(pv__di), "=S"(pv__si),   \
+				   "=d"(pv__dx), "=c"(pv__cx), "+r"(pv__sp)    \
+				 : PV__SITE_OPS(op, PV_CLASS_CALLER)           \
+					   __VA_ARGS__                         \
+				 : "r8", "r9", "r10", "r11", "memory", "cc");  \
+		(void)pv__di, (void)pv__si, (void)pv__dx, (void)pv__cx;        \
+		pv__ax;                                                        \
+	})
+#define PV__A(r, v) , r((unsigned long)(v))
+
+#define PVOP_CALL0(op) PV__CALLER(op, )
+#define PVOP_CALL1(op, a) PV__CALLER(op, PV__A("D", a))
+#define PVOP_CALL2(op, a, b) PV__CALLER(op, PV__A("D", a) PV__A("S", b))
+#define PVOP_CALL3(op, a, b, c)                                                \
+	PV__CALLER(op, PV__A("D", a) PV__A("S", b) PV__A("d", c))
+#define PVOP_CALL4(op, a, b, c, d)                                             \
+	PV__CALLER(op, PV__A("D", a) PV__A("S", b) PV__A("d", c) PV__A("c", d))
+
+/* Callee-save sites: at most one arg in rdi, only rax clobbered. */
+#define PVOP_CALLEE0(op)                                                       \
+	({                                                                     \
+		PV__SP;                                                        \
+		unsigned long pv__ax;                                          \
+		__asm__ volatile(PV__SITE                                      \
+				 : "=a"(pv__ax), "+r"(pv__sp)                  \
+				 : PV__SITE_OPS(op, PV_CLASS_CALLEE)           \
+				 : "memory", "cc");                            \
+		pv__ax;                                                        \
+	})
+#define PVOP_CALLEE1(op, a)                                                    \
+	({                                                                     \
+		PV__SP;                                                        \
+		unsigned long pv__ax;                                          \
+		__asm__ volatile(PV__SITE                                      \
+				 : "=a"(pv__ax), "+r"(pv__sp)                  \
+				 : "D"((unsigned long)(a)),                    \
+				   PV__SITE_OPS(op, PV_CLASS_CALLEE)           \
+				 : "memory", "cc");                            \
+		pv__ax;                                                        \
+	})
+#endif /* __ASSEMBLER__ */
+#endif /* PV_PVOP_H */

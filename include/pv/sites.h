@@ -1,0 +1,99 @@
+/* sites.h: the site record and the site table, the one definition shared by
+ * the site macros, elfscan, pvpatch and the boot-time patcher. */
+#ifndef PV_SITES_H
+#define PV_SITES_H
+
+/* Site length in bytes, fixed per build (make SITE_LEN=N). */
+#ifndef PV_SITE_LEN
+#define PV_SITE_LEN 16
+#endif
+#define PV_SITE_MIN 6  /* call *disp32(%rip) */
+#define PV_SITE_MAX 32
+
+/* Record flags. */
+#define PV_SITE_CLASS_MASK 0x01 /* PV_CLASS_CALLER / PV_CLASS_CALLEE */
+#define PV_SITE_DISCOVERED 0x02 /* found by elfscan, not by a site macro */
+#define PV_SITE_FLAGS_KNOWN 0x03
+
+/* Raw records are emitted by the site macros into this section. */
+#define PV_SITES_SECTION ".pv_sites"
+/* The linked image holds one table: a header, then the sorted records. */
+#define PV_TABLE_SECTION ".pv_table"
+#define PV_INLINE_SECTION ".pv_inline"
+
+#define PV_TABLE_MAGIC 0x54535650u /* "PVST" */
+#define PV_TABLE_VERSION 1
+#define PV_TABLE_RAW_MAGIC 0u /* header not yet written by elfscan */
+
+#define PV_BACKEND_NATIVE 0
+#define PV_BACKEND_XEN 1
+#define PV_BACKEND_USER 2 /* libpv's userspace backend */
+#define PV_NR_BACKENDS 3
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+/*
+ * One site: 8 bytes, position independent.  The site's address is the
+ * record's own address plus offset, so the table needs no relocations.
+ */
+struct pv_site {
+	int32_t offset;
+	uint16_t op;
+	uint8_t len;
+	uint8_t flags;
+};
+_Static_assert(sizeof(struct pv_site) == 8, "site record is 8 bytes");
+
+/*
+ * Table header, 16 bytes.  Raw (just linked) it is all zero; elfscan
+ * --emit-table fills it and sorts the records that follow in place.
+ */
+struct pv_table_hdr {
+	uint32_t magic;
+	uint16_t version;
+	uint8_t site_len;
+	uint8_t hdr_len;
+	uint32_t count;
+	uint32_t abi_hash;
+};
+_Static_assert(sizeof(struct pv_table_hdr) == 16, "table header is 16 bytes");
+
+/*
+ * Inliner facts, written by elfscan into the zero-filled .pv_inline section
+ * so that boot need not repeat the analysis.  reason is 0 (inlinable) or an
+ * enum pv_reason; len is the number of body bytes to copy (without the ret).
+ */
+#define PV_INLINE_MAGIC 0x4e495650u /* "PVIN" */
+#define PV_INLINE_MAX_OPS 64
+struct pv_inline_fact {
+	uint8_t analysed;
+	uint8_t reason;
+	uint8_t len;
+	uint8_t pad;
+};
+struct pv_inline_facts {
+	uint32_t magic;
+	uint32_t nr_ops;
+	struct pv_inline_fact f[PV_NR_BACKENDS][PV_INLINE_MAX_OPS];
+};
+
+/*
+ * Hypercall facts: a backend op whose function is exactly one hypercall with
+ * its arguments in the C argument registers.  Emitted next to the function
+ * (section .pv_hcalls) so kernel and pvpatch read the same fact.
+ */
+#define PV_HCALLS_SECTION ".pv_hcalls"
+struct pv_hcall {
+	uint16_t op;
+	uint8_t backend;
+	uint8_t nargs;
+	uint32_t nr;
+};
+
+static inline uint64_t pv_site_addr(const struct pv_site *s)
+{
+	return (uint64_t)(uintptr_t)s + (uint64_t)(int64_t)s->offset;
+}
+#endif
+#endif /* PV_SITES_H */

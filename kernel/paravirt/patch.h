@@ -1,0 +1,184 @@
+/* patch.h: the backend-neutral patcher's interface: planner (choose), emitter
+ * (bytes), poker (write), table walker, text hash.  Kernel and tools share it. */
+#ifndef PV_PATCH_H
+#define PV_PATCH_H
+
+#include <stdint.h>
+#include "pv/ops.h"
+#include "pv/sites.h"
+#include "pv/template.h"
+
+_Static_assert(PV_NR_OPS <= PV_INLINE_MAX_OPS, "op ids must fit the inline facts");
+
+/* Strategies, in the planner's order of preference. */
+enum pv_strategy {
+	PV_STRAT_INLINE,    /* backend template (native insn / Xen sequence) */
+	PV_STRAT_BODY,      /* inlined copy of the backend function body */
+	PV_STRAT_HYPERCALL, /* mov $nr,%eax; syscall (or call into the hypercall page) */
+	PV_STRAT_DIRECT,    /* call rel32 to the backend function or thunk */
+	PV_STRAT_INDIRECT,  /* left as the indirect call */
+	PV_NR_STRATS
+};
+
+/* Why a strategy was chosen, or why a better one was not. */
+enum pv_reason {
+	PV_R_OK = 0,
+	PV_R_NO_TEMPLATE,
+	PV_R_TEMPLATE_TOO_LONG,
+	PV_R_TEMPLATE_CLOBBERS,
+	PV_R_TEMPLATE_RELOC,
+	PV_R_NO_BODY,
+	PV_R_BODY_UNDECODABLE,
+	PV_R_BODY_NO_RET,
+	PV_R_BODY_MULTI_RET,
+	PV_R_BODY_CALLS,
+	PV_R_BODY_STACK,
+	PV_R_BODY_BRANCH_OUT,
+	PV_R_BODY_CLOBBERS,
+	PV_R_BODY_TOO_LONG,
+	PV_R_BODY_RELOC,
+	PV_R_BODY_FLOW,
+	PV_R_NO_HYPERCALL,
+	PV_R_HYPERCALL_CLOBBERS,
+	PV_R_HYPERCALL_TOO_LONG,
+	PV_R_NO_FUNC,
+	PV_R_CALL_RANGE,
+	PV_R_MODE_NOINLINE,
+	PV_R_MODE_NOPATCH,
+	PV_R_BAD_RECORD,
+	PV_R_BAD_OLD_BYTES,
+	PV_R_READBACK,
+	PV_NR_REASONS
+};
+
+enum pv_patch_mode { PV_PATCH_FULL, PV_PATCH_NOINLINE, PV_PATCH_NOPATCH };
+
+/* A view of target code: host-side bytes of something that lives at addr. */
+struct pv_code {
+	const uint8_t *bytes;
+	uint64_t addr;
+	uint32_t len;
+};
+
+/* What a backend offers for one op. */
+struct pv_op_impl {
+	struct pv_code tmpl;   /* inline template; len 0 if none */
+	uint16_t tmpl_clobbers;
+	uint64_t func;         /* direct-call target (thunk for CALLEE ops); 0 if none */
+	struct pv_code body;   /* function bytes for the inliner; len 0 if unknown */
+	int16_t hypercall;     /* >= 0: op is exactly this hypercall, args in place */
+	uint8_t hypercall_args;
+	uint8_t inline_hint;   /* elfscan proved the body inlinable at build time */
+};
+
+struct pv_backend {
+	const char *name;
+	uint8_t id;               /* PV_BACKEND_* */
+	uint64_t ops_addr;        /* address of pv_ops, for the expected call */
+	uint64_t hypercall_page;  /* 0 if none */
+	struct pv_op_impl op[PV_NR_OPS];
+};
+
+/* One site as the planner sees it (decoded from its record). */
+struct pv_site_ref {
+	uint64_t addr;
+	uint16_t op;
+	uint8_t len;
+	uint8_t flags;
+};
+
+/* The planner's answer for one site: the exact bytes and the why. */
+struct pv_plan {
+	uint8_t strategy; /* enum pv_strategy */
+	uint8_t reason;   /* enum pv_reason: why not the better strategies */
+	uint8_t used;     /* bytes of replacement before padding */
+	uint8_t len;      /* site length */
+	uint8_t bytes[PV_SITE_MAX];
+};
+
+/* Target memory access: the kernel reads/writes its own text, pvpatch a
+ * buffer holding the ELF.  Return 0 or a negative PV_E* value. */
+struct pv_mem {
+	/* host pointer to len bytes at addr, or NULL if not mapped */
+	const uint8_t *(*ptr)(void *ctx, uint64_t addr, uint32_t len);
+	int (*read)(void *ctx, uint64_t addr, uint8_t *buf, uint32_t len);
+	int (*write)(void *ctx, uint64_t addr, const uint8_t *buf, uint32_t len);
+	void *ctx;
+};
+
+/* Per-run counters; the report and pv-summary are printed from these. */
+struct pv_patch_stats {
+	uint32_t sites;
+	uint32_t strat[PV_NR_STRATS];
+	uint32_t refused; /* sites whose record or old bytes failed a check */
+	uint32_t per_op[PV_NR_OPS][PV_NR_STRATS];
+	uint32_t reasons[PV_NR_REASONS];
+};
+
+/*
+ * Builds a backend description from what the image holds: ops_table (the
+ * backend's static struct pv_ops, PV_NR_OPS function addresses), the
+ * template records in [tmpl, tmpl_end), hypercall facts in [hc, hc_end)
+ * and elfscan's inline facts (NULL or unwritten: the planner checks bodies
+ * itself).  Records of other backends are skipped.  Returns 0 or -PV_E*.
+ */
+int pv_backend_build(struct pv_backend *be, unsigned id, const char *name,
+		     uint64_t ops_addr, const uint64_t func[PV_NR_OPS],
+		     uint64_t tmpl, uint64_t tmpl_end, uint64_t hc,
+		     uint64_t hc_end, const struct pv_inline_facts *facts,
+		     const struct pv_mem *m);
+
+/* Called per site after its plan is applied (or refused); may be NULL. */
+typedef void (*pv_site_cb)(void *ctx, const struct pv_site_ref *s,
+			   const struct pv_plan *p, int err);
+
+const char *pv_strategy_name(unsigned s);
+const char *pv_reason_str(unsigned r);
+const char *pv_op_name(unsigned op);
+unsigned pv_op_class(unsigned op);
+
+/* nops.c: fills len bytes with the fewest optimal NOPs (jmp rel8 over long
+ * padding). */
+void pv_nops(uint8_t *buf, unsigned len);
+
+/* emit.c: copies code to a site at addr, relocating its PC-relative fields.
+ * Returns bytes written or -PV_ERANGE/-PV_EINVAL if it cannot relocate. */
+int pv_emit_code(uint8_t *dst, uint64_t dst_addr, const struct pv_code *c,
+		 unsigned copy_len);
+/* The canonical indirect call for op at addr, padded to len. */
+void pv_emit_indirect(uint8_t *dst, uint64_t addr, uint64_t ops_addr,
+		      unsigned op, unsigned len);
+int pv_emit_call(uint8_t *dst, uint64_t addr, uint64_t target);
+
+/* inline.c: the hot-path inliner.  Checks body for inlining into a site of
+ * class cls and length max; on success returns the number of body bytes to
+ * copy (the body without its ret), else a negative enum pv_reason. */
+int pv_inline_check(const struct pv_code *body, unsigned cls, unsigned max);
+
+/* plan.c: deterministic, so re-planning gives the bytes a site holds now. */
+void pv_plan_site(const struct pv_site_ref *s, const struct pv_backend *be,
+		  enum pv_patch_mode mode, struct pv_plan *p);
+
+/* poke.c: 0 if the site at addr held expect (or, with expect NULL, the
+ * original indirect call for op plus NOP padding) and now holds new. */
+int pv_poke(const struct pv_mem *m, uint64_t addr, const uint8_t *expect,
+	    const uint8_t *new_bytes, unsigned len, uint64_t ops_addr,
+	    unsigned op);
+int pv_site_is_original(const uint8_t *b, unsigned len, uint64_t addr,
+			uint64_t ops_addr, unsigned op);
+
+/* table.c: checks a site table header (magic, version, abi hash, counts). */
+int pv_table_check(const struct pv_table_hdr *h, uint64_t avail_bytes);
+uint32_t pv_ops_abi_hash(void);
+
+/* Walks the table at table_addr (host copy at hdr), planning and poking
+ * every site.  from: the mode the sites are in now (-1: as built). */
+int pv_patch_table(const struct pv_table_hdr *hdr, uint64_t table_addr,
+		   const struct pv_backend *be, const struct pv_mem *m,
+		   int from, enum pv_patch_mode to, struct pv_patch_stats *st,
+		   pv_site_cb cb, void *cb_ctx);
+
+/* FNV-1a 64 over [start, end) of target memory. */
+int pv_text_hash(const struct pv_mem *m, uint64_t start, uint64_t end,
+		 uint64_t *hash);
+#endif /* PV_PATCH_H */
