@@ -68,9 +68,12 @@ struct pv_op_impl {
 	struct pv_code body;   /* function bytes for the inliner; len 0 if unknown */
 	int16_t hypercall;     /* >= 0: op is exactly this hypercall, args in place */
 	uint8_t hypercall_args;
-	uint8_t inline_hint;   /* elfscan proved the body inlinable at build time */
+	uint8_t fact;          /* 1: elfscan analysed the body at build time */
+	uint8_t fact_reason;   /* its verdict: PV_R_OK or a PV_R_BODY_* reason */
+	uint8_t fact_len;      /* body bytes to copy when inlinable */
 };
 
+/* hypercall_page is left 0 by pv_backend_build; the Xen side sets it. */
 struct pv_backend {
 	const char *name;
 	uint8_t id;               /* PV_BACKEND_* */
@@ -154,6 +157,8 @@ int pv_emit_call(uint8_t *dst, uint64_t addr, uint64_t target);
  * class cls and length max; on success returns the number of body bytes to
  * copy (the body without its ret), else a negative enum pv_reason. */
 int pv_inline_check(const struct pv_code *body, unsigned cls, unsigned max);
+/* Bytes of a backend function the inliner looks at (it stops at the ret). */
+#define PV_BODY_SCAN 64
 
 /* plan.c: deterministic, so re-planning gives the bytes a site holds now. */
 void pv_plan_site(const struct pv_site_ref *s, const struct pv_backend *be,
@@ -171,8 +176,10 @@ int pv_site_is_original(const uint8_t *b, unsigned len, uint64_t addr,
 int pv_table_check(const struct pv_table_hdr *h, uint64_t avail_bytes);
 uint32_t pv_ops_abi_hash(void);
 
-/* Walks the table at table_addr (host copy at hdr), planning and poking
- * every site.  from: the mode the sites are in now (-1: as built). */
+/* Checks the header, then walks the table at table_addr (host copy at hdr),
+ * planning and poking every site.  from: the mode the sites are in now (-1:
+ * as built).  A site that fails a check is refused (left as it is) and
+ * counted; the return value is 0 or the header's -PV_E* error. */
 int pv_patch_table(const struct pv_table_hdr *hdr, uint64_t table_addr,
 		   const struct pv_backend *be, const struct pv_mem *m,
 		   int from, enum pv_patch_mode to, struct pv_patch_stats *st,

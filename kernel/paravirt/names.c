@@ -1,0 +1,73 @@
+/* names.c: printable names of ops, strategies and reasons, and each op's
+ * class, all derived from the one op table in ops.h. */
+#include "patch.h"
+
+static const char *const op_names[PV_NR_OPS] = {
+#define PV_NAME__(name, grp, cls, ret, params) [PV_OP_##name] = #name,
+	PV_OP_TABLE(PV_NAME__)
+#undef PV_NAME__
+};
+
+static const unsigned char op_classes[PV_NR_OPS] = {
+#define PV_CLASS__(name, grp, cls, ret, params)                                \
+	[PV_OP_##name] = PV_CLASS_##cls,
+	PV_OP_TABLE(PV_CLASS__)
+#undef PV_CLASS__
+};
+
+static const char *const strat_names[PV_NR_STRATS] = {
+	[PV_STRAT_INLINE] = "inline",
+	[PV_STRAT_BODY] = "body",
+	[PV_STRAT_HYPERCALL] = "hypercall",
+	[PV_STRAT_DIRECT] = "direct",
+	[PV_STRAT_INDIRECT] = "indirect",
+};
+
+static const char *const reason_strs[PV_NR_REASONS] = {
+	[PV_R_OK] = "ok",
+	[PV_R_NO_TEMPLATE] = "backend has no template for this op",
+	[PV_R_TEMPLATE_TOO_LONG] = "template longer than the site",
+	[PV_R_TEMPLATE_CLOBBERS] = "template clobbers registers the site keeps",
+	[PV_R_TEMPLATE_RELOC] = "template cannot be relocated to the site",
+	[PV_R_NO_BODY] = "backend function body unknown",
+	[PV_R_BODY_UNDECODABLE] = "body does not decode",
+	[PV_R_BODY_NO_RET] = "body has no ret within the scan window",
+	[PV_R_BODY_MULTI_RET] = "body returns from more than one place",
+	[PV_R_BODY_CALLS] = "body is not a leaf (calls)",
+	[PV_R_BODY_STACK] = "body uses the stack",
+	[PV_R_BODY_BRANCH_OUT] = "body branches outside itself",
+	[PV_R_BODY_CLOBBERS] = "body writes registers the site keeps",
+	[PV_R_BODY_TOO_LONG] = "body longer than the site",
+	[PV_R_BODY_RELOC] = "body cannot be relocated to the site",
+	[PV_R_BODY_FLOW] = "body leaves by trap, iret or far transfer",
+	[PV_R_NO_HYPERCALL] = "op is not a single hypercall",
+	[PV_R_HYPERCALL_CLOBBERS] = "syscall clobbers rcx/r11, site is callee-save",
+	[PV_R_HYPERCALL_TOO_LONG] = "inline hypercall longer than the site",
+	[PV_R_NO_FUNC] = "backend has no function for this op",
+	[PV_R_CALL_RANGE] = "target out of rel32 range",
+	[PV_R_MODE_NOINLINE] = "pv.noinline: direct calls only",
+	[PV_R_MODE_NOPATCH] = "pv.nopatch: sites left indirect",
+	[PV_R_BAD_RECORD] = "bad site record",
+	[PV_R_BAD_OLD_BYTES] = "site bytes are not the expected call",
+	[PV_R_READBACK] = "read-back after write differs",
+};
+
+const char *pv_op_name(unsigned op)
+{
+	return op < PV_NR_OPS ? op_names[op] : "?";
+}
+
+unsigned pv_op_class(unsigned op)
+{
+	return op < PV_NR_OPS ? op_classes[op] : PV_CLASS_CALLER;
+}
+
+const char *pv_strategy_name(unsigned s)
+{
+	return s < PV_NR_STRATS ? strat_names[s] : "?";
+}
+
+const char *pv_reason_str(unsigned r)
+{
+	return r < PV_NR_REASONS && reason_strs[r] ? reason_strs[r] : "?";
+}

@@ -1,0 +1,106 @@
+/* table.c: the table walker: checks the sealed site table, then plans and
+ * pokes each site in address order, counting every outcome. */
+#include "patch.h"
+#include "pv/errno.h"
+
+int pv_table_check(const struct pv_table_hdr *h, uint64_t avail_bytes)
+{
+	if (avail_bytes < sizeof(*h))
+		return -PV_EINVAL;
+	if (h->magic == PV_TABLE_RAW_MAGIC)
+		return -PV_ENOEXEC; /* linked but never sealed by elfscan */
+	if (h->magic != PV_TABLE_MAGIC || h->version != PV_TABLE_VERSION ||
+	    h->hdr_len != sizeof(*h))
+		return -PV_EINVAL;
+	if (h->site_len < PV_SITE_MIN || h->site_len > PV_SITE_MAX)
+		return -PV_EINVAL;
+	if (h->count > (avail_bytes - sizeof(*h)) / sizeof(struct pv_site))
+		return -PV_E2BIG;
+	if (h->abi_hash != pv_ops_abi_hash())
+		return -PV_EPERM; /* built against another op table */
+	return 0;
+}
+
+struct walk {
+	const struct pv_table_hdr *hdr;
+	const struct pv_backend *be;
+	const struct pv_mem *m;
+	int from;
+	enum pv_patch_mode to;
+	uint64_t next_free; /* first address after the previous site */
+	struct pv_patch_stats *st;
+};
+
+static void count(struct walk *w, const struct pv_site_ref *s,
+		  const struct pv_plan *p, int refused)
+{
+	w->st->sites++;
+	w->st->strat[p->strategy]++;
+	if (s->op < PV_NR_OPS)
+		w->st->per_op[s->op][p->strategy]++;
+	w->st->reasons[p->reason]++;
+	if (refused)
+		w->st->refused++;
+}
+
+/* Refuses a site: it keeps whatever it holds, which is still correct. */
+static void refuse(struct pv_plan *p, unsigned reason)
+{
+	p->strategy = PV_STRAT_INDIRECT;
+	p->reason = (uint8_t)reason;
+}
+
+static int patch_one(struct walk *w, const struct pv_site_ref *s,
+		     struct pv_plan *p)
+{
+	struct pv_plan old;
+	int err;
+
+	pv_plan_site(s, w->be, w->to, p);
+	if (p->reason == PV_R_BAD_RECORD || s->len != w->hdr->site_len ||
+	    s->addr < w->next_free || !w->m->ptr(w->m->ctx, s->addr, s->len)) {
+		refuse(p, PV_R_BAD_RECORD);
+		return -PV_EINVAL;
+	}
+	w->next_free = s->addr + s->len;
+	if (w->from >= 0)
+		pv_plan_site(s, w->be, (enum pv_patch_mode)w->from, &old);
+	err = pv_poke(w->m, s->addr, w->from >= 0 ? old.bytes : 0, p->bytes,
+		      s->len, w->be->ops_addr, s->op);
+	if (err)
+		refuse(p, err == -PV_EIO ? PV_R_READBACK : PV_R_BAD_OLD_BYTES);
+	return err;
+}
+
+int pv_patch_table(const struct pv_table_hdr *hdr, uint64_t table_addr,
+		   const struct pv_backend *be, const struct pv_mem *m,
+		   int from, enum pv_patch_mode to, struct pv_patch_stats *st,
+		   pv_site_cb cb, void *cb_ctx)
+{
+	struct walk w = { hdr, be, m, from, to, 0, st };
+	uint64_t rec_addr = table_addr + sizeof(*hdr);
+	uint64_t bytes = (uint64_t)hdr->count * sizeof(struct pv_site);
+	const struct pv_site *rec;
+	int err = pv_table_check(hdr, sizeof(*hdr) + bytes);
+
+	if (err)
+		return err;
+	if (bytes > UINT32_MAX)
+		return -PV_E2BIG;
+	rec = (const void *)m->ptr(m->ctx, rec_addr, (uint32_t)bytes);
+	if (hdr->count && !rec)
+		return -PV_EFAULT;
+	for (uint32_t i = 0; i < hdr->count; i++) {
+		struct pv_site_ref s = {
+			rec_addr + 8ull * i + (uint64_t)(int64_t)rec[i].offset,
+			rec[i].op, rec[i].len, rec[i].flags
+		};
+		struct pv_plan p;
+		int err = patch_one(&w, &s, &p);
+
+		count(&w, &s, &p, err != 0);
+		if (cb)
+			cb(cb_ctx, &s, &p, err);
+	}
+	return 0;
+}

@@ -1,0 +1,553 @@
+/* test_patch.c: unit tests of the patcher's production code (planner,
+ * emitter, inliner, NOPs, poker, table walker) on a fake text segment. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include "patch.h"
+#include "insn.h"
+#include "pv/errno.h"
+
+/* Fake target: 64 KiB of "text" living at a kernel-like address. */
+#define T_BASE 0xffffffff81000000ull
+#define T_SIZE 65536
+static uint8_t text[T_SIZE];
+static int drop_writes;
+
+static const uint8_t *t_ptr(void *ctx, uint64_t a, uint32_t len)
+{
+	(void)ctx;
+	if (a < T_BASE || a - T_BASE > T_SIZE || len > T_SIZE - (a - T_BASE))
+		return NULL;
+	return text + (a - T_BASE);
+}
+
+static int t_read(void *ctx, uint64_t a, uint8_t *b, uint32_t len)
+{
+	const uint8_t *p = t_ptr(ctx, a, len);
+
+	if (!p)
+		return -PV_EFAULT;
+	memcpy(b, p, len);
+	return 0;
+}
+
+static int t_write(void *ctx, uint64_t a, const uint8_t *b, uint32_t len)
+{
+	if (!t_ptr(ctx, a, len))
+		return -PV_EFAULT;
+	if (!drop_writes)
+		memcpy(text + (a - T_BASE), b, len);
+	return 0;
+}
+
+static const struct pv_mem mem = { t_ptr, t_read, t_write, 0 };
+
+#define OPS_ADDR (T_BASE + 0x8000)
+#define FUNC_ADDR (T_BASE + 0x9000)
+#define TMPL_ADDR (T_BASE + 0xa000)
+#define SITE_ADDR (T_BASE + 0x1000)
+
+static struct pv_backend be;
+
+/* Places bytes at a target address and returns a pv_code view of them. */
+static struct pv_code put(uint64_t addr, const uint8_t *b, unsigned len)
+{
+	memcpy(text + (addr - T_BASE), b, len);
+	return (struct pv_code){ text + (addr - T_BASE), addr, len };
+}
+
+static void reset(void)
+{
+	memset(text, 0xcc, sizeof(text));
+	memset(&be, 0, sizeof(be));
+	be.name = "test";
+	be.ops_addr = OPS_ADDR;
+	for (unsigned i = 0; i < PV_NR_OPS; i++) {
+		be.op[i].hypercall = -1;
+		be.op[i].func = FUNC_ADDR + 0x40 * i;
+	}
+	drop_writes = 0;
+}
+
+static struct pv_site_ref site(unsigned op)
+{
+	struct pv_site_ref s = { SITE_ADDR, (uint16_t)op, 16,
+				 (uint8_t)pv_op_class(op) };
+	return s;
+}
+
+static int count_insns(const uint8_t *b, unsigned len, int all_nops)
+{
+	unsigned off = 0;
+	int n = 0;
+
+	while (off < len) {
+		struct pv_insn in;
+		int l = pv_insn_decode(b + off, len - off, PV_MODE_64, &in);
+
+		assert_true(l > 0);
+		if (all_nops)
+			assert_true(in.kind == PV_INSN_NOP ||
+				    (off == 0 && in.kind == PV_INSN_JMP_REL));
+		off += (unsigned)l;
+		n++;
+	}
+	assert_int_equal(off, len);
+	return n;
+}
+
+static void test_nops(void **st)
+{
+	(void)st;
+	for (unsigned len = 1; len <= PV_SITE_MAX; len++) {
+		uint8_t b[PV_SITE_MAX];
+		int n;
+
+		pv_nops(b, len);
+		n = count_insns(b, len, 1);
+		/* one NOP up to 11 bytes; beyond, jmp rel8 + skipped NOPs */
+		if (len <= 11)
+			assert_int_equal(n, 1);
+		else
+			assert_int_equal(b[0], 0xeb);
+	}
+}
+
+static const uint8_t cli[] = { 0xfa };
+/* movb $1, X(%rip) with X = TMPL_ADDR + 0x100 when placed at TMPL_ADDR */
+static const uint8_t movb_rip[] = { 0xc6, 0x05, 0xf9, 0x00, 0x00, 0x00, 0x01 };
+
+static void test_template_inline(void **st)
+{
+	struct pv_site_ref s = site(PV_OP_irq_disable);
+	struct pv_plan p;
+
+	(void)st;
+	reset();
+	be.op[PV_OP_irq_disable].tmpl = put(TMPL_ADDR, cli, 1);
+	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
+	assert_int_equal(p.strategy, PV_STRAT_INLINE);
+	assert_int_equal(p.bytes[0], 0xfa);
+	assert_int_equal(count_insns(p.bytes, 16, 0), 2);
+}
+
+static void test_template_reloc(void **st)
+{
+	struct pv_site_ref s = site(PV_OP_irq_disable);
+	struct pv_plan p;
+	int32_t disp;
+
+	(void)st;
+	reset();
+	be.op[PV_OP_irq_disable].tmpl = put(TMPL_ADDR, movb_rip, 7);
+	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
+	assert_int_equal(p.strategy, PV_STRAT_INLINE);
+	memcpy(&disp, p.bytes + 2, 4);
+	/* same target: site + 7 + disp == template + 7 + 0xf9 */
+	assert_true(SITE_ADDR + 7 + (int64_t)disp == TMPL_ADDR + 7 + 0xf9);
+}
+
+static void test_template_refusals(void **st)
+{
+	uint8_t long_t[17], far_t[7];
+	struct pv_site_ref s = site(PV_OP_irq_disable);
+	struct pv_plan p;
+
+	(void)st;
+	reset();
+	memset(long_t, 0x90, sizeof(long_t));
+	be.op[PV_OP_irq_disable].tmpl = put(TMPL_ADDR, long_t, 17);
+	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
+	assert_int_equal(p.strategy, PV_STRAT_DIRECT);
+	assert_int_equal(p.reason, PV_R_TEMPLATE_TOO_LONG);
+
+	reset(); /* rdtsc writes rdx: not allowed at a callee-save site */
+	be.op[PV_OP_irq_disable].tmpl = put(TMPL_ADDR, (const uint8_t *)"\x0f\x31", 2);
+	be.op[PV_OP_irq_disable].tmpl_clobbers = PV_REG_RAX | PV_REG_RDX;
+	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
+	assert_int_equal(p.strategy, PV_STRAT_DIRECT);
+	assert_int_equal(p.reason, PV_R_TEMPLATE_CLOBBERS);
+
+	reset(); /* a RIP-relative target 3 GiB away cannot be reached */
+	memcpy(far_t, movb_rip, 7);
+	far_t[2] = 0; far_t[3] = 0; far_t[4] = 0; far_t[5] = 0x7f;
+	be.op[PV_OP_irq_disable].tmpl = put(TMPL_ADDR, far_t, 7);
+	be.op[PV_OP_irq_disable].tmpl.addr = TMPL_ADDR + 0x7f000000ull;
+	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
+	assert_int_equal(p.strategy, PV_STRAT_DIRECT);
+	assert_int_equal(p.reason, PV_R_TEMPLATE_RELOC);
+}
+
+/* Plans a caller-save set_pte site whose backend body is the given bytes. */
+static struct pv_plan plan_body(const uint8_t *b, unsigned len, unsigned op)
+{
+	struct pv_site_ref s = site(op);
+	struct pv_plan p;
+
+	reset();
+	be.op[op].body = put(be.op[op].func, b, len);
+	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
+	return p;
+}
+
+static void test_body_inline(void **st)
+{
+	static const uint8_t set[] = { 0x48, 0x89, 0x37, 0xc3 }; /* mov %rsi,(%rdi) */
+	/* test %rdi,%rdi; je 1f; mov %rsi,(%rdi); 1: ret */
+	static const uint8_t cond[] = { 0x48, 0x85, 0xff, 0x74, 0x03,
+					0x48, 0x89, 0x37, 0xc3 };
+	struct pv_plan p = plan_body(set, sizeof(set), PV_OP_set_pte);
+
+	(void)st;
+	assert_int_equal(p.strategy, PV_STRAT_BODY);
+	assert_int_equal(p.used, 3);
+	assert_memory_equal(p.bytes, set, 3);
+	p = plan_body(cond, sizeof(cond), PV_OP_set_pte);
+	assert_int_equal(p.strategy, PV_STRAT_BODY);
+	assert_int_equal(p.used, 8);
+}
+
+static void expect_body_refusal(const uint8_t *b, unsigned len, unsigned op,
+				unsigned reason)
+{
+	struct pv_plan p = plan_body(b, len, op);
+
+	assert_int_equal(p.strategy, PV_STRAT_DIRECT);
+	assert_int_equal(p.reason, reason);
+}
+
+static void test_body_refusals(void **st)
+{
+	(void)st;
+	/* push %rbx; pop %rbx; ret */
+	expect_body_refusal((const uint8_t *)"\x53\x5b\xc3", 3, PV_OP_set_pte,
+			    PV_R_BODY_STACK);
+	/* call .+5; ret */
+	expect_body_refusal((const uint8_t *)"\xe8\x00\x00\x00\x00\xc3", 6,
+			    PV_OP_set_pte, PV_R_BODY_CALLS);
+	/* jmp .+0x40 (leaves the body); ret */
+	expect_body_refusal((const uint8_t *)"\xeb\x40\xc3", 3, PV_OP_set_pte,
+			    PV_R_BODY_BRANCH_OUT);
+	/* mov %rdi,%rbx; ret: rbx is callee-saved */
+	expect_body_refusal((const uint8_t *)"\x48\x89\xfb\xc3", 4,
+			    PV_OP_set_pte, PV_R_BODY_CLOBBERS);
+	/* mov %rdi,%rcx; ret at a callee-save site */
+	expect_body_refusal((const uint8_t *)"\x48\x89\xf9\xc3", 4,
+			    PV_OP_irq_disable, PV_R_BODY_CLOBBERS);
+	/* 17 one-byte nops, then ret: does not fit 16 */
+	expect_body_refusal((const uint8_t *)"\x90\x90\x90\x90\x90\x90\x90\x90"
+					     "\x90\x90\x90\x90\x90\x90\x90\x90"
+					     "\x90\xc3", 18,
+			    PV_OP_set_pte, PV_R_BODY_TOO_LONG);
+	/* no ret at all */
+	expect_body_refusal((const uint8_t *)"\x90\x90\x90", 3, PV_OP_set_pte,
+			    PV_R_BODY_NO_RET);
+	/* 0x06 (push es) is invalid in 64-bit mode */
+	expect_body_refusal((const uint8_t *)"\x06\xc3", 2, PV_OP_set_pte,
+			    PV_R_BODY_UNDECODABLE);
+	/* mov $1,%eax; syscall; ret: a hypercall, not a body */
+	expect_body_refusal((const uint8_t *)"\xb8\x01\x00\x00\x00\x0f\x05\xc3",
+			    8, PV_OP_set_pte, PV_R_BODY_FLOW);
+	/* ret $8 */
+	expect_body_refusal((const uint8_t *)"\xc2\x08\x00", 3, PV_OP_set_pte,
+			    PV_R_BODY_STACK);
+}
+
+static void test_body_reloc(void **st)
+{
+	/* mov 0x0(%rip),%rax; ret -- data 3 GiB from the site cannot be reached */
+	static const uint8_t ld[] = { 0x48, 0x8b, 0x05, 0x00, 0x00, 0x00, 0x70,
+				      0xc3 };
+	struct pv_site_ref s = site(PV_OP_read_cr3);
+	struct pv_plan p;
+
+	(void)st;
+	reset();
+	be.op[PV_OP_read_cr3].body = put(FUNC_ADDR, ld, sizeof(ld));
+	be.op[PV_OP_read_cr3].body.addr = T_BASE + 0x40000000ull;
+	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
+	assert_int_equal(p.strategy, PV_STRAT_DIRECT);
+	assert_int_equal(p.reason, PV_R_BODY_RELOC);
+}
+
+static void test_hypercall(void **st)
+{
+	struct pv_site_ref s = site(PV_OP_write_cr3);
+	struct pv_plan p;
+
+	(void)st;
+	reset();
+	be.op[PV_OP_write_cr3].hypercall = 26;
+	be.op[PV_OP_write_cr3].hypercall_args = 1;
+	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
+	assert_int_equal(p.strategy, PV_STRAT_HYPERCALL);
+	assert_memory_equal(p.bytes, "\xb8\x1a\x00\x00\x00\x0f\x05", 7);
+
+	be.op[PV_OP_write_cr3].hypercall_args = 4;
+	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
+	assert_int_equal(p.strategy, PV_STRAT_HYPERCALL);
+	assert_memory_equal(p.bytes, "\x49\x89\xca\xb8\x1a\x00\x00\x00\x0f\x05",
+			    10);
+
+	/* too short for the inline form: a call into the hypercall page */
+	s.len = 6;
+	be.op[PV_OP_write_cr3].hypercall_args = 1;
+	be.hypercall_page = T_BASE + 0x4000;
+	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
+	assert_int_equal(p.strategy, PV_STRAT_HYPERCALL);
+	assert_int_equal(p.bytes[0], 0xe8);
+	assert_int_equal(p.used, 5);
+
+	/* syscall clobbers rcx/r11: never at a callee-save site */
+	s = site(PV_OP_irq_disable);
+	be.op[PV_OP_irq_disable].hypercall = 29;
+	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
+	assert_int_equal(p.strategy, PV_STRAT_DIRECT);
+	assert_int_equal(p.reason, PV_R_HYPERCALL_CLOBBERS);
+}
+
+static void test_direct_and_indirect(void **st)
+{
+	struct pv_site_ref s = site(PV_OP_write_cr3);
+	struct pv_plan p;
+	int32_t rel;
+
+	(void)st;
+	reset();
+	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
+	assert_int_equal(p.strategy, PV_STRAT_DIRECT);
+	assert_int_equal(p.reason, PV_R_NO_TEMPLATE);
+	memcpy(&rel, p.bytes + 1, 4);
+	assert_true(SITE_ADDR + 5 + (int64_t)rel == be.op[PV_OP_write_cr3].func);
+
+	be.op[PV_OP_write_cr3].func = 0;
+	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
+	assert_int_equal(p.strategy, PV_STRAT_INDIRECT);
+	assert_int_equal(p.reason, PV_R_NO_FUNC);
+	assert_true(pv_site_is_original(p.bytes, 16, SITE_ADDR, OPS_ADDR,
+					PV_OP_write_cr3));
+
+	be.op[PV_OP_write_cr3].func = SITE_ADDR + 0x100000000ull;
+	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
+	assert_int_equal(p.strategy, PV_STRAT_INDIRECT);
+	assert_int_equal(p.reason, PV_R_CALL_RANGE);
+}
+
+static void test_modes_and_records(void **st)
+{
+	struct pv_site_ref s = site(PV_OP_irq_disable);
+	struct pv_plan p;
+
+	(void)st;
+	reset();
+	be.op[PV_OP_irq_disable].tmpl = put(TMPL_ADDR, cli, 1);
+	pv_plan_site(&s, &be, PV_PATCH_NOINLINE, &p);
+	assert_int_equal(p.strategy, PV_STRAT_DIRECT);
+	assert_int_equal(p.reason, PV_R_MODE_NOINLINE);
+	pv_plan_site(&s, &be, PV_PATCH_NOPATCH, &p);
+	assert_int_equal(p.strategy, PV_STRAT_INDIRECT);
+	assert_int_equal(p.reason, PV_R_MODE_NOPATCH);
+
+	s.op = PV_NR_OPS; /* op out of range */
+	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
+	assert_int_equal(p.reason, PV_R_BAD_RECORD);
+	s = site(PV_OP_irq_disable);
+	s.flags = PV_CLASS_CALLER; /* class disagrees with the op table */
+	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
+	assert_int_equal(p.reason, PV_R_BAD_RECORD);
+	s = site(PV_OP_irq_disable);
+	s.len = 5;
+	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
+	assert_int_equal(p.reason, PV_R_BAD_RECORD);
+}
+
+static void test_poke(void **st)
+{
+	uint8_t orig[16], neu[16] = { 0xfa };
+	uint8_t b[16];
+
+	(void)st;
+	reset();
+	pv_emit_indirect(orig, SITE_ADDR, OPS_ADDR, PV_OP_irq_disable, 16);
+	pv_nops(neu + 1, 15);
+	put(SITE_ADDR, orig, 16);
+	assert_int_equal(pv_poke(&mem, SITE_ADDR, NULL, neu, 16, OPS_ADDR,
+				 PV_OP_irq_disable), 0);
+	assert_memory_equal(text + 0x1000, neu, 16);
+	/* the site no longer holds the original call: refused, untouched */
+	assert_int_equal(pv_poke(&mem, SITE_ADDR, NULL, orig, 16, OPS_ADDR,
+				 PV_OP_irq_disable), -PV_EINVAL);
+	assert_memory_equal(text + 0x1000, neu, 16);
+	/* wrong op: the call goes to another slot */
+	put(SITE_ADDR, orig, 16);
+	assert_int_equal(pv_poke(&mem, SITE_ADDR, NULL, neu, 16, OPS_ADDR,
+				 PV_OP_irq_enable), -PV_EINVAL);
+	/* a write that does not stick is caught by the read-back */
+	drop_writes = 1;
+	assert_int_equal(pv_poke(&mem, SITE_ADDR, NULL, neu, 16, OPS_ADDR,
+				 PV_OP_irq_disable), -PV_EIO);
+	memcpy(b, text + 0x1000, 16);
+	assert_memory_equal(b, orig, 16);
+}
+
+/* Builds a sealed table at T_BASE + 0x100 with n sites 32 bytes apart. */
+static struct pv_table_hdr *make_table(unsigned n, const unsigned *ops)
+{
+	struct pv_table_hdr *h = (void *)(text + 0x100);
+	struct pv_site *r = (void *)(h + 1);
+
+	*h = (struct pv_table_hdr){ PV_TABLE_MAGIC, PV_TABLE_VERSION, 16, 16,
+				    n, pv_ops_abi_hash() };
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t sa = SITE_ADDR + 32 * i;
+		uint64_t ra = T_BASE + 0x110 + 8 * i;
+		uint8_t b[16];
+
+		pv_emit_indirect(b, sa, OPS_ADDR, ops[i], 16);
+		put(sa, b, 16);
+		r[i] = (struct pv_site){ (int32_t)(sa - ra), (uint16_t)ops[i],
+					 16, (uint8_t)pv_op_class(ops[i]) };
+	}
+	return h;
+}
+
+static void test_table(void **st)
+{
+	static const unsigned ops[] = { PV_OP_irq_disable, PV_OP_write_cr3,
+					PV_OP_set_pte, PV_OP_irq_enable };
+	struct pv_patch_stats s;
+	struct pv_table_hdr *h;
+
+	(void)st;
+	reset();
+	be.op[PV_OP_irq_disable].tmpl = put(TMPL_ADDR, cli, 1);
+	h = make_table(4, ops);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(pv_patch_table(h, T_BASE + 0x100, &be, &mem, -1,
+					PV_PATCH_FULL, &s, NULL, NULL), 0);
+	assert_int_equal(s.sites, 4);
+	assert_int_equal(s.strat[PV_STRAT_INLINE], 1);
+	assert_int_equal(s.strat[PV_STRAT_DIRECT], 3);
+	assert_int_equal(s.refused, 0);
+	/* re-patch from full to nopatch and back: the planner reproduces bytes */
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(pv_patch_table(h, T_BASE + 0x100, &be, &mem,
+					PV_PATCH_FULL, PV_PATCH_NOPATCH, &s,
+					NULL, NULL), 0);
+	assert_int_equal(s.strat[PV_STRAT_INDIRECT], 4);
+	assert_int_equal(s.refused, 0);
+	assert_true(pv_site_is_original(text + 0x1000, 16, SITE_ADDR, OPS_ADDR,
+					PV_OP_irq_disable));
+	/* a corrupted site is refused and counted, the rest still patch */
+	text[0x1000 + 32] = 0x90;
+	memset(&s, 0, sizeof(s));
+	pv_patch_table(h, T_BASE + 0x100, &be, &mem, PV_PATCH_NOPATCH,
+		       PV_PATCH_FULL, &s, NULL, NULL);
+	assert_int_equal(s.refused, 1);
+	assert_int_equal(s.strat[PV_STRAT_INDIRECT], 1);
+	assert_int_equal(text[0x1000 + 32], 0x90);
+	assert_int_equal(s.reasons[PV_R_BAD_OLD_BYTES], 1);
+}
+
+static void test_table_header(void **st)
+{
+	static const unsigned ops[] = { PV_OP_irq_disable, PV_OP_irq_enable };
+	struct pv_patch_stats s;
+	struct pv_table_hdr *h;
+	struct pv_site *r;
+
+	(void)st;
+	reset();
+	h = make_table(2, ops);
+	h->magic = 0;
+	assert_int_equal(pv_table_check(h, 32), -PV_ENOEXEC);
+	h->magic = PV_TABLE_MAGIC;
+	h->abi_hash ^= 1;
+	assert_int_equal(pv_table_check(h, 32), -PV_EPERM);
+	h->abi_hash ^= 1;
+	h->count = 1000000;
+	assert_int_equal(pv_table_check(h, 32), -PV_E2BIG);
+	h->count = 2;
+	assert_int_equal(pv_table_check(h, 32), 0);
+	/* overlapping sites: the second is refused */
+	r = (void *)(h + 1);
+	r[1].offset = r[0].offset - 8 + 4;
+	memset(&s, 0, sizeof(s));
+	pv_patch_table(h, T_BASE + 0x100, &be, &mem, -1, PV_PATCH_FULL, &s,
+		       NULL, NULL);
+	assert_int_equal(s.refused, 1);
+	assert_int_equal(s.reasons[PV_R_BAD_RECORD], 1);
+}
+
+static void test_backend_build(void **st)
+{
+	struct pv_template t[2];
+	struct pv_hcall hc = { PV_OP_write_cr3, PV_BACKEND_XEN, 1, 26 };
+	uint64_t funcs[PV_NR_OPS];
+	uint64_t ta = T_BASE + 0xb000;
+	struct pv_backend b;
+
+	(void)st;
+	reset();
+	for (unsigned i = 0; i < PV_NR_OPS; i++)
+		funcs[i] = FUNC_ADDR + 0x40 * i;
+	put(TMPL_ADDR, cli, 1);
+	t[0] = (struct pv_template){ (int32_t)(TMPL_ADDR - ta),
+				     PV_OP_irq_disable, PV_BACKEND_XEN, 1, 0, 0 };
+	t[1] = t[0];
+	t[1].backend = PV_BACKEND_NATIVE; /* another backend's: skipped */
+	t[1].code -= 12;
+	put(ta, (void *)t, sizeof(t));
+	put(ta + 0x100, (void *)&hc, sizeof(hc));
+	assert_int_equal(pv_backend_build(&b, PV_BACKEND_XEN, "xen", OPS_ADDR,
+					  funcs, ta, ta + sizeof(t), ta + 0x100,
+					  ta + 0x108, NULL, &mem), 0);
+	assert_int_equal(b.op[PV_OP_irq_disable].tmpl.len, 1);
+	assert_int_equal(b.op[PV_OP_irq_disable].tmpl.addr, TMPL_ADDR);
+	assert_int_equal(b.op[PV_OP_write_cr3].hypercall, 26);
+	assert_int_equal(b.op[PV_OP_irq_enable].hypercall, -1);
+	assert_int_equal(b.op[PV_OP_halt].body.len, PV_BODY_SCAN);
+	/* a record with a template length beyond the maximum is rejected */
+	t[0].len = 200;
+	put(ta, (void *)t, sizeof(t));
+	assert_int_equal(pv_backend_build(&b, PV_BACKEND_XEN, "xen", OPS_ADDR,
+					  funcs, ta, ta + sizeof(t), 0, 0, NULL,
+					  &mem), -PV_EINVAL);
+}
+
+static void test_names(void **st)
+{
+	(void)st;
+	for (unsigned r = 0; r < PV_NR_REASONS; r++)
+		assert_string_not_equal(pv_reason_str(r), "?");
+	for (unsigned s = 0; s < PV_NR_STRATS; s++)
+		assert_string_not_equal(pv_strategy_name(s), "?");
+	assert_string_equal(pv_op_name(PV_OP_write_cr3), "write_cr3");
+	assert_int_equal(pv_op_class(PV_OP_irq_save_fl), PV_CLASS_CALLEE);
+	assert_int_equal(pv_op_class(PV_OP_set_pte), PV_CLASS_CALLER);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_nops),
+		cmocka_unit_test(test_template_inline),
+		cmocka_unit_test(test_template_reloc),
+		cmocka_unit_test(test_template_refusals),
+		cmocka_unit_test(test_body_inline),
+		cmocka_unit_test(test_body_refusals),
+		cmocka_unit_test(test_body_reloc),
+		cmocka_unit_test(test_hypercall),
+		cmocka_unit_test(test_direct_and_indirect),
+		cmocka_unit_test(test_modes_and_records),
+		cmocka_unit_test(test_poke),
+		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_table_header),
+		cmocka_unit_test(test_backend_build),
+		cmocka_unit_test(test_names),
+	};
+	return cmocka_run_group_tests_name("patch", tests, NULL, NULL);
+}
