@@ -28,4 +28,12 @@ PV_TEMPLATE PV_BACKEND_USER, read_tsc, PV_REG_RAX | PV_REG_RDX
 	orq %rdx, %rax
 PV_TEMPLATE_END
 
+PV_TEMPLATE PV_BACKEND_USER, make_pte, PV_REG_RAX
+	movq %rdi, %rax
+PV_TEMPLATE_END
+
+PV_TEMPLATE PV_BACKEND_USER, pte_val, PV_REG_RAX
+	movq %rdi, %rax
+PV_TEMPLATE_END
+
 	.section .note.GNU-stack, "", @progbits

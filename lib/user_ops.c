@@ -10,6 +10,7 @@ void user_irq_enable(void);
 unsigned long user_irq_save_fl(void);
 void user_irq_restore_fl(unsigned long flags);
 void user_swapgs(void);
+unsigned long long user_pte_identity(unsigned long long v);
 
 static void user_safe_halt(void)
 {
@@ -136,6 +137,12 @@ static void user_pte_update(unsigned long va, unsigned long long *p)
 	(void)p;
 }
 
+static void user_pt_change(unsigned level, unsigned long long pa)
+{
+	(void)level;
+	(void)pa;
+}
+
 static void user_flush_tlb_one(unsigned long va)
 {
 	pv_user_cpu.last_flush = va;
@@ -211,6 +218,10 @@ const struct pv_ops user_pv_ops = {
 	.set_pgd = user_set_entry,
 	.pgd_clear = user_clear_entry,
 	.pte_update = user_pte_update,
+	.make_pte = user_pte_identity,
+	.pte_val = user_pte_identity,
+	.alloc_pt = user_pt_change,
+	.release_pt = user_pt_change,
 	.flush_tlb_user = user_nothing,
 	.flush_tlb_kernel = user_nothing,
 	.flush_tlb_one_user = user_flush_tlb_one,

@@ -7,7 +7,13 @@
  * PV_OP_TABLE(X) calls X(name, group, class, ret, params) once per op, in
  * slot order.  class is CALLEE (the site may clobber %rax only; backends
  * provide a register-saving thunk) or CALLER (the normal SysV caller-saved
- * set).  params is a parenthesised C parameter list.  Changing this table
+ * set).  params is a parenthesised C parameter list.
+ *
+ * mmu: make_pte turns an entry holding a physical address into what the
+ * hardware walks (Xen PV: machine frames), pte_val the reverse; alloc_pt
+ * and release_pt announce a page becoming, or ceasing to be, a page table
+ * of the given level (1 = PTE page ... 4 = top), which Xen PV must make
+ * read-only and pin before it is used.  Changing this table
  * changes PV_OPS_ABI_STRING and so the ABI hash in every site table.
  */
 #define PV_OP_TABLE(X)                                                        \
@@ -63,6 +69,11 @@
 	X(pgd_clear, mmu, CALLER, void, (unsigned long long *pgdp))            \
 	X(pte_update, mmu, CALLER, void,                                       \
 	  (unsigned long va, unsigned long long *ptep))                        \
+	X(make_pte, mmu, CALLEE, unsigned long long, (unsigned long long v))   \
+	X(pte_val, mmu, CALLEE, unsigned long long, (unsigned long long v))    \
+	X(alloc_pt, mmu, CALLER, void, (unsigned int level, unsigned long long pa)) \
+	X(release_pt, mmu, CALLER, void,                                       \
+	  (unsigned int level, unsigned long long pa))                         \
 	X(flush_tlb_user, mmu, CALLER, void, (void))                           \
 	X(flush_tlb_kernel, mmu, CALLER, void, (void))                         \
 	X(flush_tlb_one_user, mmu, CALLER, void, (unsigned long va))           \

@@ -103,6 +103,8 @@ int pv_backend_build(struct pv_backend *be, unsigned id, const char *name,
 	be->id = (uint8_t)id;
 	be->ops_addr = ops_addr;
 	for (unsigned op = 0; op < PV_NR_OPS; op++) {
+		if (!func[op])
+			return -PV_ENOENT; /* every backend fills every slot */
 		be->op[op].hypercall = -1;
 		be->op[op].func = func[op];
 		if (func[op])

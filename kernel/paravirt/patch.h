@@ -123,7 +123,8 @@ struct pv_patch_stats {
  * backend's static struct pv_ops, PV_NR_OPS function addresses), the
  * template records in [tmpl, tmpl_end), hypercall facts in [hc, hc_end)
  * and elfscan's inline facts (NULL or unwritten: the planner checks bodies
- * itself).  Records of other backends are skipped.  Returns 0 or -PV_E*.
+ * itself).  Records of other backends are skipped.  Returns 0 or -PV_E*;
+ * -PV_ENOENT if a slot of the table is empty (every backend fills all).
  */
 int pv_backend_build(struct pv_backend *be, unsigned id, const char *name,
 		     uint64_t ops_addr, const uint64_t func[PV_NR_OPS],

@@ -513,6 +513,12 @@ static void test_backend_build(void **st)
 	assert_int_equal(b.op[PV_OP_write_cr3].hypercall, 26);
 	assert_int_equal(b.op[PV_OP_irq_enable].hypercall, -1);
 	assert_int_equal(b.op[PV_OP_halt].body.len, PV_BODY_SCAN);
+	/* an empty slot: every backend must fill every op */
+	funcs[PV_OP_halt] = 0;
+	assert_int_equal(pv_backend_build(&b, PV_BACKEND_XEN, "xen", OPS_ADDR,
+					  funcs, ta, ta, 0, 0, NULL, &mem),
+			 -PV_ENOENT);
+	funcs[PV_OP_halt] = FUNC_ADDR;
 	/* a record with a template length beyond the maximum is rejected */
 	t[0].len = 200;
 	put(ta, (void *)t, sizeof(t));
