@@ -32,6 +32,13 @@ enum pv_insn_kind {
 #define PV_INSN_F_PRIV 0x0040     /* privileged (cli, mov crN, wrmsr, ...) */
 #define PV_INSN_F_INVALID_64 0x0080 /* opcode invalid in 64-bit mode */
 
+/* struct pv_insn.map beyond the legacy maps 0-3: the escape's map select
+ * (1-3 VEX/EVEX, 5-6 EVEX, 8-10 XOP) or'ed with the escape kind. */
+#define PV_INSN_MAP_VEX 0x10   /* c4, c5 */
+#define PV_INSN_MAP_EVEX 0x20  /* 62 */
+#define PV_INSN_MAP_XOP 0x40   /* 8f */
+#define PV_INSN_MAP_3DNOW 0x80 /* 0f 0f: opcode is the trailing byte */
+
 struct pv_insn {
 	uint8_t len;        /* total length, 1..15 */
 	uint8_t map;        /* 0: one-byte, 1: 0f, 2: 0f38, 3: 0f3a, 4+: VEX/EVEX maps, 0x0f0f: 3DNow! encoded as 0x80 */
