@@ -1,0 +1,129 @@
+#!/bin/sh
+# elfscan.t: elfscan on the fixture objects and images: report, JSON, bad
+# sites, unannotated calls, --emit-table, usage and malformed input.
+. tests/tools/tap.sh
+E=$B/tools/elfscan
+
+run $E $FIX/fixture.elf
+is $rc 0 "report on a good image exits 0"
+like $T/out '^sites: 14, bad: 0, site length 16' "report counts 14 sites"
+like $T/out '^  set_pte +caller +2$' "report counts sites per op"
+like $T/out '^  fx_init +3$' "report counts sites per function"
+like $T/out 'fx_native_read_cr3 +inlinable, 3 bytes' "inliner verdict: leaf body"
+like $T/out 'fx_native_io_delay +no: body is not a leaf' "inliner verdict: a call"
+like $T/err "^elfscan: $FIX/fixture.elf: fx_unannotated\\+0x[0-9a-f]+: warning: unannotated call through pv_ops.wbinvd$" \
+	"unannotated call is a warning with func+off"
+like $T/err 'warning: unannotated jump through pv_ops.io_delay$' "unannotated tail jump found"
+like $T/err 'fx_loaded\+0x4: warning: unannotated call through pv_ops.halt$' "load into a register, then call: found"
+like $T/out '^  fx_loaded\+0x4 +load\+call +pv_ops.halt$' "report lists it as load+call"
+
+run $E --strict $FIX/fixture.elf
+is $rc 1 "--strict makes unannotated calls errors"
+like $T/err 'fx_unannotated\+0x[0-9a-f]+: unannotated call through pv_ops.wbinvd$' "--strict message"
+
+run $E --json $FIX/sites.o
+is $rc 0 "JSON report on an object"
+like $T/out '"count": 14' "object: 14 sites from relocations"
+like $T/out '".init.text": 3' "object: sites per section"
+if command -v python3 >/dev/null; then
+	python3 -m json.tool <$T/out >/dev/null
+	ok $? "JSON parses"
+fi
+
+run $E $FIX/broken.elf
+is $rc 1 "broken site fails"
+like $T/err "^elfscan: $FIX/broken.elf: fx_broken\\+0x1: not an indirect call through pv_ops.halt: found nop" \
+	"broken site named by func+off"
+run $E $FIX/broken.o
+is $rc 1 "broken site fails in the object too"
+like $T/err "^elfscan: $FIX/broken.o: fx_broken\\+0x1: not an indirect call" "object: func+off"
+
+run $E --emit-table $FIX/broken.elf -o $T/broken-out.elf
+is $rc 1 "--emit-table refuses a bad site"
+[ ! -e $T/broken-out.elf ]
+ok $? "no output written for a bad site"
+
+run $E --emit-table $FIX/fixture.elf -o $T/sealed.elf
+is $rc 0 "--emit-table on the fixture"
+toff=$(secoff $T/sealed.elf .pv_table)
+magic=$(od -An -tx4 -N4 -j $toff $T/sealed.elf | tr -d ' ')
+is "$magic" 54535650 "table header has PV_TABLE_MAGIC"
+off=$(secoff $T/sealed.elf .pv_inline)
+is "$(od -An -tx4 -N4 -j $off $T/sealed.elf | tr -d ' ')" 4e495650 "inline facts: magic"
+run $E $T/sealed.elf
+is $rc 0 "sealed image checks clean"
+like $T/out 'site table sealed' "report sees the sealed table"
+run $E --emit-table $T/sealed.elf -o $T/sealed2.elf
+cmp -s $T/sealed.elf $T/sealed2.elf
+ok $? "sealing is idempotent"
+cmp -s $FIX/fixture.elf $T/sealed.elf
+[ $? = 1 ]
+ok $? "input file is untouched and differs from the output"
+
+# Swap the first two records of the sealed table: no longer sorted.
+cp $T/sealed.elf $T/unsorted.elf
+dd if=$T/sealed.elf of=$T/unsorted.elf bs=1 skip=$((toff + 16)) seek=$((toff + 24)) count=8 conv=notrunc 2>/dev/null
+run $E $T/unsorted.elf
+is $rc 1 "corrupted sealed table is rejected"
+
+run $E --site-len 12 $FIX/fixture.elf
+is $rc 1 "--site-len mismatch fails"
+like $T/err 'site length 16, the build.s is 12' "--site-len message"
+
+run $E
+is $rc 2 "no argument: usage, exit 2"
+run $E --bogus $FIX/fixture.elf
+is $rc 2 "unknown option: exit 2"
+run $E --emit-table $FIX/fixture.elf
+is $rc 2 "--emit-table without -o: exit 2"
+run $E --help
+is $rc 0 "--help exits 0"
+like $T/out '^usage: elfscan' "--help prints usage"
+
+: >$T/empty
+run $E $T/empty
+is "$rc/$(lines $T/err)" "1/1" "empty file: one error line, exit 1"
+echo hello >$T/text
+run $E $T/text
+is "$rc/$(lines $T/err)" "1/1" "text file: one error line, exit 1"
+head -c 3000 $FIX/fixture.elf >$T/trunc
+run $E $T/trunc
+is "$rc/$(lines $T/err)" "1/1" "truncated file: one error line, exit 1"
+cp $FIX/fixture.elf $T/class.elf
+poke $T/class.elf 4 01
+run $E $T/class.elf
+is "$rc/$(lines $T/err)" "1/1" "ELF32 class: one error line, exit 1"
+like $T/err 'wrong class' "wrong class is named"
+cp $FIX/fixture.elf $T/machine.elf
+poke $T/machine.elf 18 03 00
+run $E $T/machine.elf
+like $T/err "^elfscan: $T/machine.elf: e_machine: wrong machine 3: not x86-64$" "wrong machine: one line"
+cp $FIX/fixture.elf $T/overlap.elf
+poke $T/overlap.elf $(($(shdr $T/overlap.elf .pv_table) + 16)) 10 00 10 80 ff ff ff ff
+run $E $T/overlap.elf
+is "$rc/$(lines $T/err)" "1/1" "overlapping sections: one error line, exit 1"
+like $T/err 'overlaps section' "overlap is named"
+cp $FIX/fixture.elf $T/misalign.elf
+poke $T/misalign.elf $(($(shdr $T/misalign.elf .pv_table) + 24)) 01
+run $E $T/misalign.elf
+is "$rc" 1 "mis-aligned table: exit 1"
+cp $T/sealed.elf $T/huge.elf
+poke $T/huge.elf $((toff + 8)) ff ff ff 7f
+run $E $T/huge.elf
+is "$rc/$(lines $T/err)" "1/1" "huge count: one error line, exit 1"
+like $T/err 'header count 2147483647' "huge count is named"
+cp $FIX/fixture.elf $T/shoff.elf
+poke $T/shoff.elf 40 00 00 00 00 00 00 00 70
+run $E $T/shoff.elf
+is "$rc/$(lines $T/err)" "1/1" "section headers past the end: one error line, exit 1"
+run $E $T/nonexistent
+is "$rc/$(lines $T/err)" "1/1" "missing file: one error line, exit 1"
+# The kernel, when built: sealed by the build, every site good.
+K=$B/kernel/kernel.elf
+if [ -f $K ]; then
+	run $E --strict $K
+	is $rc 0 "kernel: elfscan --strict passes"
+	like $T/out '^sites: [1-9][0-9]*, bad: 0, site length [0-9]+$' "kernel: sites, none bad"
+	like $T/out 'site table sealed' "kernel: the build sealed its table"
+fi
+done_testing
