@@ -1,0 +1,303 @@
+/* pvcalls.h: one C wrapper per op, the only way kernel code calls an op.
+ * PV=y: an annotated site; PV=n (PV_NO_PARAVIRT): the native code itself. */
+#ifndef PV_PVCALLS_H
+#define PV_PVCALLS_H
+
+#include "pv/ops.h"
+
+#ifdef PV_NO_PARAVIRT
+#include "native/native_inline.h"
+#include "native/native.h"
+#define PV__W(pv, nat) nat
+#else
+#include "pv/pvop.h"
+#define PV__W(pv, nat) pv
+
+/* A wrapper must use the site flavour of its op's class: a CALLEE site
+ * keeps every register but %rax live across the call. */
+enum {
+#define PV__CLS__(name, grp, cls, ret, params)                                 \
+	PV__CLASS_##name = PV_CLASS_##cls,
+	PV_OP_TABLE(PV__CLS__)
+#undef PV__CLS__
+};
+#define PV__IS_CALLEE(op)                                                      \
+	_Static_assert(PV__CLASS_##op == PV_CLASS_CALLEE, #op " is CALLEE")
+PV__IS_CALLEE(irq_save_fl);
+PV__IS_CALLEE(irq_restore_fl);
+PV__IS_CALLEE(irq_disable);
+PV__IS_CALLEE(irq_enable);
+PV__IS_CALLEE(swapgs);
+PV__IS_CALLEE(make_pte);
+PV__IS_CALLEE(pte_val);
+#undef PV__IS_CALLEE
+#endif
+
+/* irq */
+static inline unsigned long pv_irq_save_fl(void)
+{
+	return PV__W(PVOP_CALLEE0(irq_save_fl), __native_save_fl());
+}
+
+static inline void pv_irq_restore_fl(unsigned long f)
+{
+	PV__W((void)PVOP_CALLEE1(irq_restore_fl, f), __native_restore_fl(f));
+}
+
+static inline void pv_irq_disable(void)
+{
+	PV__W((void)PVOP_CALLEE0(irq_disable), __native_irq_disable());
+}
+
+static inline void pv_irq_enable(void)
+{
+	PV__W((void)PVOP_CALLEE0(irq_enable), __native_irq_enable());
+}
+
+/* The usual pair: remember the flag, then mask. */
+static inline unsigned long pv_irq_save(void)
+{
+	unsigned long f = pv_irq_save_fl();
+
+	pv_irq_disable();
+	return f;
+}
+
+static inline void pv_safe_halt(void)
+{
+	PV__W((void)PVOP_CALL0(safe_halt), __native_safe_halt());
+}
+
+static inline void pv_halt(void)
+{
+	PV__W((void)PVOP_CALL0(halt), __native_halt());
+}
+
+/* cpu */
+static inline void pv_cpuid(unsigned int *a, unsigned int *b, unsigned int *c,
+			    unsigned int *d)
+{
+	PV__W((void)PVOP_CALL4(cpuid, a, b, c, d), __native_cpuid(a, b, c, d));
+}
+
+#define PV__CR(n)                                                              \
+	static inline unsigned long pv_read_cr##n(void)                        \
+	{                                                                      \
+		return PV__W(PVOP_CALL0(read_cr##n), __native_read_cr##n());   \
+	}                                                                      \
+	static inline void pv_write_cr##n(unsigned long v)                     \
+	{                                                                      \
+		PV__W((void)PVOP_CALL1(write_cr##n, v),                        \
+		      __native_write_cr##n(v));                                \
+	}
+PV__CR(0)
+PV__CR(2)
+PV__CR(3)
+PV__CR(4)
+#undef PV__CR
+
+static inline unsigned long long pv_read_msr(unsigned int msr)
+{
+	return PV__W(PVOP_CALL1(read_msr, msr), __native_read_msr(msr));
+}
+
+static inline void pv_write_msr(unsigned int msr, unsigned long long v)
+{
+	PV__W((void)PVOP_CALL2(write_msr, msr, v), __native_write_msr(msr, v));
+}
+
+/* *err is 0, or -PV_EIO when the MSR does not exist (#GP). */
+static inline unsigned long long pv_read_msr_safe(unsigned int msr, int *err)
+{
+	return PV__W(PVOP_CALL2(read_msr_safe, msr, err),
+		     native_read_msr_safe(msr, err));
+}
+
+static inline int pv_write_msr_safe(unsigned int msr, unsigned long long v)
+{
+	return PV__W((int)PVOP_CALL2(write_msr_safe, msr, v),
+		     native_write_msr_safe(msr, v));
+}
+
+static inline unsigned long long pv_read_tsc(void)
+{
+	return PV__W(PVOP_CALL0(read_tsc), __native_read_tsc());
+}
+
+static inline unsigned long long pv_read_tscp(unsigned int *aux)
+{
+	return PV__W(PVOP_CALL1(read_tscp, aux), __native_read_tscp(aux));
+}
+
+static inline void pv_load_gdt(const void *dtr)
+{
+	PV__W((void)PVOP_CALL1(load_gdt, dtr), __native_load_gdt(dtr));
+}
+
+static inline void pv_load_idt(const void *dtr)
+{
+	PV__W((void)PVOP_CALL1(load_idt, dtr), __native_load_idt(dtr));
+}
+
+static inline void pv_load_tr(unsigned int sel)
+{
+	PV__W((void)PVOP_CALL1(load_tr, sel), __native_load_tr(sel));
+}
+
+static inline void pv_load_ldt(const void *base, unsigned int n)
+{
+	PV__W((void)PVOP_CALL2(load_ldt, base, n), native_load_ldt(base, n));
+}
+
+static inline void pv_load_sp0(unsigned long sp0)
+{
+	PV__W((void)PVOP_CALL1(load_sp0, sp0), native_load_sp0(sp0));
+}
+
+static inline void pv_io_delay(void)
+{
+	PV__W((void)PVOP_CALL0(io_delay), __native_io_delay());
+}
+
+static inline void pv_wbinvd(void)
+{
+	PV__W((void)PVOP_CALL0(wbinvd), __native_wbinvd());
+}
+
+static inline void pv_swapgs(void)
+{
+	PV__W((void)PVOP_CALLEE0(swapgs), __native_swapgs());
+}
+
+/* iret and sysret64 are entry-code sites (PV_SITE_ASM); no C wrapper. */
+
+/* mmu: every page-table write in the kernel goes through these. */
+#define PV__SET(lvl)                                                           \
+	static inline void pv_set_##lvl(unsigned long long *p,                 \
+					unsigned long long v)                  \
+	{                                                                      \
+		PV__W((void)PVOP_CALL2(set_##lvl, p, v),                       \
+		      __native_set_entry(p, v));                               \
+	}                                                                      \
+	static inline void pv_##lvl##_clear(unsigned long long *p)             \
+	{                                                                      \
+		PV__W((void)PVOP_CALL1(lvl##_clear, p),                        \
+		      __native_set_entry(p, 0));                               \
+	}
+PV__SET(pmd)
+PV__SET(pud)
+PV__SET(pgd)
+#undef PV__SET
+
+static inline void pv_set_pte(unsigned long long *p, unsigned long long v)
+{
+	PV__W((void)PVOP_CALL2(set_pte, p, v), __native_set_entry(p, v));
+}
+
+static inline void pv_set_pte_at(unsigned long va, unsigned long long *p,
+				 unsigned long long v)
+{
+	PV__W((void)PVOP_CALL3(set_pte_at, va, p, v),
+	      ((void)va, __native_set_entry(p, v)));
+}
+
+static inline void pv_pte_clear(unsigned long va, unsigned long long *p)
+{
+	PV__W((void)PVOP_CALL2(pte_clear, va, p),
+	      ((void)va, __native_set_entry(p, 0)));
+}
+
+/* Tells the hypervisor a PTE changed behind its back (native: nothing). */
+static inline void pv_pte_update(unsigned long va, unsigned long long *p)
+{
+	PV__W((void)PVOP_CALL2(pte_update, va, p), ((void)va, (void)p));
+}
+
+/* An entry's value from a physical address and flags, and back: the
+ * identity natively, machine frames on Xen PV. */
+static inline unsigned long long pv_make_pte(unsigned long long v)
+{
+	return PV__W(PVOP_CALLEE1(make_pte, v), v);
+}
+
+static inline unsigned long long pv_pte_val(unsigned long long v)
+{
+	return PV__W(PVOP_CALLEE1(pte_val, v), v);
+}
+
+/* A page becomes (alloc) or stops being (release) a page table of level
+ * 1 (PTEs) to 4 (the root): Xen PV pins it read-only. */
+static inline void pv_alloc_pt(unsigned int level, unsigned long long pa)
+{
+	PV__W((void)PVOP_CALL2(alloc_pt, level, pa), ((void)level, (void)pa));
+}
+
+static inline void pv_release_pt(unsigned int level, unsigned long long pa)
+{
+	PV__W((void)PVOP_CALL2(release_pt, level, pa),
+	      ((void)level, (void)pa));
+}
+
+static inline void pv_flush_tlb_user(void)
+{
+	PV__W((void)PVOP_CALL0(flush_tlb_user), __native_flush_tlb_user());
+}
+
+static inline void pv_flush_tlb_kernel(void)
+{
+	PV__W((void)PVOP_CALL0(flush_tlb_kernel), __native_flush_tlb_kernel());
+}
+
+static inline void pv_flush_tlb_one_user(unsigned long va)
+{
+	PV__W((void)PVOP_CALL1(flush_tlb_one_user, va),
+	      __native_flush_tlb_one(va));
+}
+
+/* Lazy mode lets a hypervisor backend batch page-table writes. */
+static inline void pv_lazy_mmu_enter(void)
+{
+	PV__W((void)PVOP_CALL0(lazy_mmu_enter), (void)0);
+}
+
+static inline void pv_lazy_mmu_leave(void)
+{
+	PV__W((void)PVOP_CALL0(lazy_mmu_leave), (void)0);
+}
+
+static inline void pv_lazy_mmu_flush(void)
+{
+	PV__W((void)PVOP_CALL0(lazy_mmu_flush), (void)0);
+}
+
+/* time: nanoseconds since boot; stolen time (native: none). */
+static inline unsigned long long pv_sched_clock(void)
+{
+	return PV__W(PVOP_CALL0(sched_clock), native_sched_clock());
+}
+
+static inline unsigned long long pv_steal_clock(int cpu)
+{
+	return PV__W(PVOP_CALL1(steal_clock, cpu), ((void)cpu, 0ull));
+}
+
+/* lock: wait while *ptr == val (one round); wake a waiter on cpu. */
+static inline void pv_lock_wait(volatile unsigned char *ptr, unsigned char val)
+{
+	PV__W((void)PVOP_CALL2(lock_wait, ptr, val),
+	      ((void)ptr, (void)val, __native_pause()));
+}
+
+static inline void pv_lock_kick(int cpu)
+{
+	PV__W((void)PVOP_CALL1(lock_kick, cpu), (void)cpu);
+}
+
+/* console */
+static inline void pv_console_write(const char *s, unsigned long n)
+{
+	PV__W((void)PVOP_CALL2(console_write, s, n),
+	      native_console_write(s, n));
+}
+
+#endif /* PV_PVCALLS_H */

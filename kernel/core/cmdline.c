@@ -1,0 +1,47 @@
+/* cmdline.c: the kernel command line: space-separated flags, from PVH
+ * start_info (QEMU -append) or, on Xen PV, from start_info.cmd_line. */
+#include "core/kernel.h"
+
+struct kernel_flags kflags;
+
+static const struct {
+	const char *name;
+	int *flag;
+} flag_names[] = {
+	{ "pv.nopatch", &kflags.nopatch }, { "pv.noinline", &kflags.noinline },
+	{ "pv.debug", &kflags.debug },     { "selftest", &kflags.selftest },
+	{ "bench", &kflags.bench },       { "fault", &kflags.fault },
+};
+
+static void set_flag(const char *w, size_t len)
+{
+	char word[64];
+
+	for (unsigned i = 0; i < ARRAY_SIZE(flag_names); i++) {
+		if (strlen(flag_names[i].name) == len &&
+		    !strncmp(flag_names[i].name, w, len)) {
+			*flag_names[i].flag = 1;
+			return;
+		}
+	}
+	if (len >= sizeof(word))
+		len = sizeof(word) - 1;
+	memcpy(word, w, len);
+	word[len] = 0;
+	printk("cmdline: ignoring '%s'\n", word);
+}
+
+void cmdline_parse(const char *s)
+{
+	while (*s) {
+		size_t len = 0;
+
+		while (*s == ' ' || *s == '\t')
+			s++;
+		while (s[len] && s[len] != ' ' && s[len] != '\t')
+			len++;
+		if (len)
+			set_flag(s, len);
+		s += len;
+	}
+}

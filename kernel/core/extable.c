@@ -1,0 +1,65 @@
+/* extable.c: the exception table: faults at listed instructions resume at
+ * their landing pads.  Used by the *_msr_safe ops and the selftest probes. */
+#include "core/kernel.h"
+#include "core/traps.h"
+
+struct extable_entry {
+	int32_t insn, fixup; /* both relative to their own field */
+};
+
+extern const struct extable_entry __ex_table_start[], __ex_table_end[];
+struct trap_record trap_last_fixup;
+
+int extable_fixup(struct trap_frame *f, uint64_t cr2)
+{
+	for (const struct extable_entry *e = __ex_table_start;
+	     e < __ex_table_end; e++) {
+		uint64_t insn = (uint64_t)&e->insn + (int64_t)e->insn;
+
+		if (insn != f->rip)
+			continue;
+		trap_last_fixup.vec = f->vec;
+		trap_last_fixup.err = f->err;
+		trap_last_fixup.rip = f->rip;
+		trap_last_fixup.cr2 = cr2;
+		trap_last_fixup.count++;
+		f->rip = (uint64_t)&e->fixup + (int64_t)e->fixup;
+		return 1;
+	}
+	return 0;
+}
+
+/* Returns 0, or -PV_EFAULT if the load faulted. */
+int probe_read_u64(const volatile void *p, uint64_t *v)
+{
+	int err = 0;
+	uint64_t val = 0;
+
+	__asm__ volatile("1:\tmovq (%[p]), %[val]\n"
+			 "2:\n\t"
+			 ".pushsection .fixup, \"ax\"\n"
+			 "3:\tmovl %[efault], %[err]\n\t"
+			 "jmp 2b\n\t"
+			 ".popsection\n\t" EXTABLE("1b", "3b")
+			 : [val] "+r"(val), [err] "+r"(err)
+			 : [p] "r"(p), [efault] "i"(-PV_EFAULT)
+			 : "memory");
+	*v = val;
+	return err;
+}
+
+int probe_write_u64(volatile void *p, uint64_t v)
+{
+	int err = 0;
+
+	__asm__ volatile("1:\tmovq %[v], (%[p])\n"
+			 "2:\n\t"
+			 ".pushsection .fixup, \"ax\"\n"
+			 "3:\tmovl %[efault], %[err]\n\t"
+			 "jmp 2b\n\t"
+			 ".popsection\n\t" EXTABLE("1b", "3b")
+			 : [err] "+r"(err)
+			 : [p] "r"(p), [v] "r"(v), [efault] "i"(-PV_EFAULT)
+			 : "memory");
+	return err;
+}

@@ -1,0 +1,114 @@
+/* main.c: the kernel's order of things, from the entry code's boot_info to
+ * the two closing lines (pv-summary, RESULT) that every run ends with. */
+#include "core/kernel.h"
+#include "core/mm.h"
+#include "core/platform.h"
+#include "core/pvboot.h"
+#include "core/selftest.h"
+#include "core/traps.h"
+#include "pv/pvcalls.h"
+
+#define TIMER_HZ 1000
+
+static const struct platform *cur_platform;
+static int boot_failed;
+
+const struct platform *kernel_platform(void)
+{
+	return cur_platform;
+}
+
+static void mm_init(const struct boot_info *bi)
+{
+	int err;
+
+	pmm_init(bi);
+	err = paging_init(bi);
+	if (err)
+		panic("mm: paging_init: error %d", err);
+	printk("mm: %llu MiB usable, %llu pages free, page tables at %llx\n",
+	       (unsigned long long)(pmm_total_pages() >> 8),
+	       (unsigned long long)pmm_free_pages(),
+	       (unsigned long long)paging_root());
+}
+
+static void banner(const struct boot_info *bi)
+{
+	const char *hv = platform_hypervisor();
+
+	printk("\npvkernel: %s platform%s%s, %s, site length %u\n",
+	       cur_platform->name, *hv ? ", hypervisor " : "", hv,
+#ifdef PV_NO_PARAVIRT
+	       "PV=n (no pv_ops)",
+#else
+	       "PV=y",
+#endif
+	       (unsigned)PV_SITE_LEN);
+	printk("cmdline: %s\n", bi->cmdline);
+}
+
+/* `fault`: an unexpected #PF, to show (and test) the trap report. */
+static __noinline void fault_selfcheck(void)
+{
+	uintptr_t addr = 0x10; /* a NULL-pointer member access */
+
+	__asm__("" : "+r"(addr)); /* hide the constant from gcc's checks */
+	printk("fault: reading address 0x10 (unmapped)\n");
+	(void)*(volatile uint64_t *)addr;
+}
+
+void kernel_main(struct boot_info *bi)
+{
+	const char *missing = NULL;
+	int err;
+
+	cur_platform = bi->platform;
+	err = pvboot_install(cur_platform, &missing); /* sites work now */
+	cur_platform->early_init(bi);       /* console */
+	banner(bi);
+	if (err)
+		panic("pv: backend %s leaves op %s empty", cur_platform->name,
+		      missing);
+	if (bi->error)
+		panic("boot: %s", bi->error);
+	cmdline_parse(bi->cmdline);
+	traps_init();                 /* faults are reported from here */
+	if (pvboot_patch(cur_platform)) /* before anything hot runs */
+		boot_failed = 1;
+	mm_init(bi);                  /* page tables through the mmu ops */
+	err = timer_init(cur_platform, TIMER_HZ);
+	if (err)
+		panic("timer: error %d", err);
+	pv_irq_enable();
+	if (kflags.bench)    /* first: the selftests then check the text */
+		bench_run();
+	if (kflags.selftest)
+		selftest_run();
+	if (kflags.fault)
+		fault_selfcheck();
+	kernel_finish(!boot_failed && !selftest_failed());
+}
+
+/* The two closing lines, then the platform ends the run. */
+void kernel_finish(int pass)
+{
+	static int finishing;
+	struct pv_summary s;
+	unsigned ok = 0, bad = 0;
+
+	pv_irq_disable();
+	if (finishing++) /* a fault while finishing: just stop */
+		cur_platform->shutdown(1);
+	pvboot_summary(&s);
+	selftest_counts(&ok, &bad);
+	if (s.failed || bad)
+		pass = 0;
+	printk("pv-summary: {\"platform\":\"%s\",\"sites\":%u,\"inline\":%u,"
+	       "\"hypercall\":%u,\"direct\":%u,\"indirect\":%u,"
+	       "\"refused\":%u,\"text_hash\":\"%016llx\","
+	       "\"selftests_pass\":%u,\"selftests_fail\":%u}\n",
+	       cur_platform->name, s.sites, s.inline_, s.hypercall, s.direct,
+	       s.indirect, s.refused, (unsigned long long)s.text_hash, ok, bad);
+	printk("RESULT: %s\n", pass ? "PASS" : "FAIL");
+	cur_platform->shutdown(pass ? 0 : 1);
+}

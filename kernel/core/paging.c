@@ -1,0 +1,222 @@
+/* paging.c: the kernel's page tables.  Every entry is written through a pv
+ * mmu op (set_pgd/pud/pmd/pte, clears, flushes, write_cr3), built with
+ * make_pte and read with pte_val, so a hypervisor backend sees each one. */
+#include "core/kernel.h"
+#include "core/mm.h"
+#include "pv/pvcalls.h"
+
+static unsigned long long *pml4;
+static uint64_t pml4_pa;
+static uint64_t kernel_global; /* PTE_G when the CPU has PGE */
+
+static unsigned idx(uint64_t va, int level)
+{
+	return (unsigned)(va >> (12 + 9 * (level - 1))) & 511;
+}
+
+static void set_table_entry(unsigned long long *e, int level,
+			    unsigned long long v)
+{
+	if (level == 4)
+		pv_set_pgd(e, v);
+	else if (level == 3)
+		pv_set_pud(e, v);
+	else
+		pv_set_pmd(e, v);
+}
+
+/* Physical address an entry points to. */
+static uint64_t entry_pa(unsigned long long e)
+{
+	return pv_pte_val(e) & PTE_ADDR;
+}
+
+/* The table entry e (at level) points to, made on demand if alloc. */
+static unsigned long long *next_table(unsigned long long *e, int level,
+				      int alloc)
+{
+	if (!(*e & PTE_P)) {
+		uint64_t pa = alloc ? pmm_alloc() : 0;
+
+		if (!pa)
+			return NULL;
+		pv_alloc_pt((unsigned)level - 1, pa); /* zeroed, now a table */
+		set_table_entry(e, level, pv_make_pte(pa | PTE_P | PTE_W));
+	}
+	if (*e & PTE_PS)
+		return NULL; /* a large page is in the way */
+	return phys_to_virt(entry_pa(*e));
+}
+
+/* The entry for va at level to (1: PTE, 2: PMD), or NULL. */
+static unsigned long long *walk(uint64_t va, int to, int alloc)
+{
+	unsigned long long *t = pml4;
+
+	for (int level = 4; level > to && t; level--)
+		t = next_table(&t[idx(va, level)], level, alloc);
+	return t ? &t[idx(va, to)] : NULL;
+}
+
+int pt_map(uint64_t va, uint64_t pa, uint64_t flags)
+{
+	unsigned long long *pte = walk(va, 1, 1);
+
+	if (!pte)
+		return -PV_ENOMEM;
+	pv_set_pte(pte, pv_make_pte((pa & PTE_ADDR) | flags | PTE_P));
+	return 0;
+}
+
+static int pt_map_large(uint64_t va, uint64_t pa, uint64_t flags)
+{
+	unsigned long long *pmd = walk(va, 2, 1);
+
+	if (!pmd)
+		return -PV_ENOMEM;
+	pv_set_pmd(pmd, pv_make_pte((pa & PTE_ADDR) | flags | PTE_PS | PTE_P));
+	return 0;
+}
+
+unsigned long long *pt_lookup(uint64_t va)
+{
+	return walk(va, 1, 0);
+}
+
+int pt_unmap(uint64_t va)
+{
+	unsigned long long *pte = walk(va, 1, 0);
+
+	if (!pte || !(*pte & PTE_P))
+		return -PV_ENOENT;
+	pv_pte_clear(va, pte);
+	pv_flush_tlb_one_user(va);
+	return 0;
+}
+
+static int table_empty(const unsigned long long *t)
+{
+	for (unsigned i = 0; i < 512; i++)
+		if (t[i])
+			return 0;
+	return 1;
+}
+
+/* Frees the tables under va that map nothing any more, leaf first. */
+int pt_release(uint64_t va)
+{
+	unsigned long long *e[5];
+	int level;
+
+	e[4] = &pml4[idx(va, 4)];
+	for (level = 4; level > 1; level--) {
+		unsigned long long *t = next_table(e[level], level, 0);
+
+		if (!t)
+			return -PV_ENOENT;
+		e[level - 1] = &t[idx(va, level - 1)];
+	}
+	for (level = 2; level <= 4; level++) {
+		uint64_t pa = entry_pa(*e[level]);
+
+		if (!table_empty(phys_to_virt(pa)))
+			break;
+		if (level == 2)
+			pv_pmd_clear(e[level]);
+		else if (level == 3)
+			pv_pud_clear(e[level]);
+		else
+			pv_pgd_clear(e[level]);
+		pv_release_pt((unsigned)level - 1, pa);
+		pmm_free(pa);
+	}
+	pv_flush_tlb_user();
+	return 0;
+}
+
+static int map_kernel(void)
+{
+	uint64_t va = (uint64_t)_kernel_start & PAGE_MASK;
+
+	/* Text stays writable: the patcher pokes it, as Xen PV maps it. */
+	for (; va < (uint64_t)_end; va += PAGE_SIZE)
+		if (pt_map(va, va - KERNEL_VIRT_BASE, PTE_W | kernel_global))
+			return -PV_ENOMEM;
+	return 0;
+}
+
+static int cpu_has(unsigned edx_bit)
+{
+	unsigned int a = 1, b, c = 0, d;
+
+	pv_cpuid(&a, &b, &c, &d);
+	return !!(d & (1u << edx_bit));
+}
+
+/* Xen PV hook (issue 6): no PSE there (Xen's cpuid policy hides it from
+ * PV guests, which get no superpages): the direct map in 4 KiB pages. */
+static int map_direct_small(uint64_t top)
+{
+	for (uint64_t pa = 0; pa < top; pa += PAGE_SIZE)
+		if (pt_map(DIRECT_MAP_BASE + pa, pa, PTE_W | kernel_global))
+			return -PV_ENOMEM;
+	return 0;
+}
+
+static int map_direct(const struct boot_info *bi)
+{
+	uint64_t top = 0;
+
+	for (unsigned i = 0; i < bi->nr_ranges; i++)
+		if (bi->ranges[i].end > top)
+			top = bi->ranges[i].end;
+	top = ALIGN_UP(top, LARGE_PAGE_SIZE);
+	if (!cpu_has(3)) /* PSE */
+		return map_direct_small(top);
+	for (uint64_t pa = 0; pa < top; pa += LARGE_PAGE_SIZE)
+		if (pt_map_large(DIRECT_MAP_BASE + pa, pa,
+				 PTE_W | kernel_global))
+			return -PV_ENOMEM;
+	return 0;
+}
+
+static int cpu_has_pge(void)
+{
+	return cpu_has(13);
+}
+
+/*
+ * Replaces the boot page tables: the image at -2 GiB in 4 KiB pages, all
+ * RAM at DIRECT_MAP_BASE in 2 MiB pages, nothing at low addresses (a
+ * NULL dereference faults).  Returns 0 or -PV_ENOMEM.
+ */
+int paging_init(const struct boot_info *bi)
+{
+	int err;
+
+	pml4_pa = pmm_alloc();
+	if (!pml4_pa)
+		return -PV_ENOMEM;
+	pml4 = phys_to_virt(pml4_pa);
+	pv_alloc_pt(4, pml4_pa);
+	if (cpu_has_pge())
+		kernel_global = PTE_G;
+	pv_lazy_mmu_enter();
+	err = map_kernel();
+	if (!err)
+		err = map_direct(bi);
+	pv_lazy_mmu_leave();
+	if (err)
+		return err;
+	if (kernel_global)
+		pv_write_cr4(pv_read_cr4() | CR4_PGE);
+	pv_write_cr3(pml4_pa);
+	pmm_use_direct_map();
+	pml4 = phys_to_virt(pml4_pa);
+	return 0;
+}
+
+uint64_t paging_root(void)
+{
+	return pml4_pa;
+}

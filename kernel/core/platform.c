@@ -1,0 +1,43 @@
+/* platform.c: which platform are we on?  CPUID's hypervisor leaves say;
+ * the answer picks the backend whose ops fill pv_ops. */
+#include "core/kernel.h"
+#include "core/platform.h"
+#include "native/native.h"
+#include "native/native_inline.h"
+
+#define CPUID_HV_PRESENT (1u << 31) /* leaf 1 ECX: running under a VMM */
+
+static char hv_signature[13];
+
+/* pv_ops is still empty here: use the instruction, not the op. */
+static void read_signature(void)
+{
+	unsigned int a = 1, b, c = 0, d;
+
+	__native_cpuid(&a, &b, &c, &d);
+	if (!(c & CPUID_HV_PRESENT))
+		return;
+	a = 0x40000000, c = 0;
+	__native_cpuid(&a, &b, &c, &d);
+	memcpy(hv_signature, &b, 4);
+	memcpy(hv_signature + 4, &c, 4);
+	memcpy(hv_signature + 8, &d, 4);
+	hv_signature[12] = 0;
+}
+
+/* The hypervisor's CPUID signature, or "" on bare metal (and QEMU TCG). */
+const char *platform_hypervisor(void)
+{
+	return hv_signature;
+}
+
+/*
+ * The PVH entry runs natively and under Xen HVM/PVH; both take the native
+ * ops here (PVH runs native irq and mmu ops).  A Xen PV guest never comes
+ * this way: its own entry point picks the Xen platform (issue 6).
+ */
+const struct platform *platform_detect(void)
+{
+	read_signature();
+	return &native_platform;
+}

@@ -1,0 +1,32 @@
+/* platform.h: the cold, boot-time half of a platform (native, Xen PV ...):
+ * what is not worth a patched site.  The hot half is its struct pv_ops. */
+#ifndef PLATFORM_H
+#define PLATFORM_H
+
+#include "pv/ops.h"
+
+struct boot_info;
+
+struct platform {
+	const char *name;          /* as printed in pv-summary */
+	unsigned backend;          /* PV_BACKEND_* of its templates */
+	const struct pv_ops *ops;  /* copied into pv_ops before any site runs */
+	/* Console usable after this; pv_ops is already filled. */
+	void (*early_init)(struct boot_info *bi);
+	/* Periodic tick at hz: calls timer_tick() from interrupt context. */
+	int (*timer_init)(unsigned hz);
+	/* Ends the run: code 0 pass, else fail.  Never returns. */
+	void (*shutdown)(int code) __attribute__((noreturn));
+};
+
+/* core/platform.c: which platform is this, from the CPUID leaves. */
+const struct platform *platform_detect(void);
+const char *platform_hypervisor(void);
+
+/* core/timer.c */
+extern volatile unsigned long long timer_ticks;
+extern unsigned timer_hz;
+void timer_tick(void);
+int timer_init(const struct platform *pf, unsigned hz);
+void timer_wait_ns(unsigned long long ns);
+#endif /* PLATFORM_H */

@@ -1,0 +1,38 @@
+/* pvboot.h: the kernel's side of patching: fill pv_ops, patch every site
+ * from the embedded table, report, and re-patch on demand (selftests). */
+#ifndef PVBOOT_H
+#define PVBOOT_H
+
+#include <stdint.h>
+
+struct platform;
+
+/* What pv-summary prints. */
+struct pv_summary {
+	unsigned sites, inline_, hypercall, direct, indirect, refused;
+	uint64_t text_hash;
+	int failed; /* the patcher found an error it should not have */
+};
+
+int pvboot_install(const struct platform *pf, const char **missing);
+int pvboot_patch(const struct platform *pf);
+void pvboot_summary(struct pv_summary *s);
+
+#ifndef PV_NO_PARAVIRT
+#include "patch.h"
+
+/* For the selftests: the live patch state. */
+struct pvboot_state {
+	const struct pv_table_hdr *hdr;
+	const struct pv_backend *be;
+	const struct pv_mem *mem;
+	int mode;   /* enum pv_patch_mode the text is in, -1: as built */
+	int boot_mode; /* the mode the command line asked for */
+	int sealed; /* elfscan wrote the header */
+};
+const struct pvboot_state *pvboot_state(void);
+int pvboot_repatch(enum pv_patch_mode to, struct pv_patch_stats *st);
+int pvboot_hash_text(uint64_t *hash);
+const char *pvboot_mode_name(int mode);
+#endif
+#endif /* PVBOOT_H */

@@ -1,0 +1,41 @@
+/* pvboot_nopv.c: the PV=n stand-in for pvboot.c: no pv_ops, no sites, no
+ * patching; ops are native instructions compiled in.  Hashes the text. */
+#include "core/kernel.h"
+#include "core/platform.h"
+#include "core/pvboot.h"
+#include "patch.h"
+
+static uint64_t text_hash;
+
+static const uint8_t *kmem_ptr(void *ctx, uint64_t addr, uint32_t len)
+{
+	(void)ctx;
+	if (addr < (uint64_t)_kernel_start || addr > (uint64_t)_end ||
+	    len > (uint64_t)_end - addr)
+		return NULL;
+	return (const uint8_t *)addr;
+}
+
+int pvboot_install(const struct platform *pf, const char **missing)
+{
+	(void)pf, (void)missing;
+	return 0;
+}
+
+int pvboot_patch(const struct platform *pf)
+{
+	struct pv_mem m = { kmem_ptr, NULL, NULL, NULL };
+
+	printk("pv: PV=n build: ops are native instructions, no sites, "
+	       "platform %s\n", pf->name);
+	pv_text_hash(&m, (uint64_t)_stext, (uint64_t)_etext, &text_hash);
+	printk("pv: text hash %016llx over [%p, %p)\n",
+	       (unsigned long long)text_hash, _stext, _etext);
+	return 0;
+}
+
+void pvboot_summary(struct pv_summary *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->text_hash = text_hash;
+}

@@ -1,0 +1,170 @@
+/* selftest.c: the KTAP runner: every op test in each patch mode (sites
+ * re-patched in between), then the patcher's own tests, one plan line. */
+#include "core/selftest.h"
+#include "core/pvboot.h"
+#include "pv/pvcalls.h"
+
+static unsigned nr_pass, nr_fail, nr_skip, test_no;
+
+int ktest_fail(struct ktest_ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->msg, sizeof(c->msg), fmt, ap);
+	va_end(ap);
+	return KTEST_FAIL;
+}
+
+int ktest_skip(struct ktest_ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->msg, sizeof(c->msg), fmt, ap);
+	va_end(ap);
+	return KTEST_SKIP;
+}
+
+void selftest_spin_ns(unsigned long long ns)
+{
+	unsigned long long end = pv_sched_clock() + ns;
+
+	while (pv_sched_clock() < end)
+		;
+}
+
+int selftest_failed(void)
+{
+	return nr_fail != 0;
+}
+
+void selftest_counts(unsigned *pass, unsigned *fail)
+{
+	*pass = nr_pass;
+	*fail = nr_fail;
+}
+
+/* One KTAP result line; skip_why non-NULL skips without running. */
+static void run_one(const struct ktest *t, const char *prefix,
+		    struct ktest_ctx *c, const char *skip_why)
+{
+	unsigned long flags = pv_irq_save_fl();
+	int r;
+
+	c->msg[0] = 0;
+	r = skip_why ? ktest_skip(c, "%s", skip_why) : t->fn(c);
+	/* A test must leave the interrupt flag as it found it. */
+	if (r != KTEST_SKIP && (pv_irq_save_fl() & 0x200) != (flags & 0x200))
+		r = ktest_fail(c, "interrupt flag changed by the test");
+	pv_irq_restore_fl(flags);
+	test_no++;
+	if (r == KTEST_FAIL) {
+		nr_fail++;
+		printk("# %s%s: %s\nnot ok %u %s%s\n", prefix, t->name, c->msg,
+		       test_no, prefix, t->name);
+	} else if (r == KTEST_SKIP) {
+		nr_skip++;
+		printk("ok %u %s%s # SKIP %s\n", test_no, prefix, t->name,
+		       c->msg);
+	} else {
+		nr_pass++;
+		printk("ok %u %s%s\n", test_no, prefix, t->name);
+	}
+}
+
+static void run_list(const struct ktest_list *l, const char *prefix,
+		     struct ktest_ctx *c, const char *skip_why)
+{
+	for (unsigned i = 0; i < l->n; i++)
+		run_one(&l->tests[i], prefix, c, skip_why);
+}
+
+static const struct ktest_list *const per_mode[] = {
+	&selftest_op_tests,
+	&selftest_irq_tests,
+	&selftest_mm_tests,
+	&selftest_site_tests,
+};
+
+#ifdef PV_NO_PARAVIRT
+#define NR_MODES 1
+static const char *enter_mode(unsigned i, struct ktest_ctx *c)
+{
+	(void)i;
+	c->mode = -1;
+	return NULL;
+}
+
+static const char *mode_prefix(unsigned i)
+{
+	(void)i;
+	return "native:";
+}
+
+static const char *patch_tests_skip(void)
+{
+	return "PV=n: no sites to patch";
+}
+#else
+#define NR_MODES 3
+/* Least patched first, so the sites end in the mode they booted in. */
+static const enum pv_patch_mode modes[NR_MODES] = {
+	PV_PATCH_NOPATCH, PV_PATCH_NOINLINE, PV_PATCH_FULL
+};
+
+/* Puts the sites in mode i; returns why not (the tests are skipped). */
+static const char *enter_mode(unsigned i, struct ktest_ctx *c)
+{
+	const struct pvboot_state *st = pvboot_state();
+	static struct pv_patch_stats stats;
+	int err;
+
+	c->mode = modes[i];
+	if (!st->sealed)
+		return "site table not sealed by elfscan";
+	if ((int)modes[i] < st->boot_mode) /* enum order: FULL < NOINLINE */
+		return "more patched than the boot mode asked";
+	err = pvboot_repatch(modes[i], &stats);
+	/* Run anyway: text_is_plan then names the sites that went wrong. */
+	if (err || stats.refused)
+		printk("# re-patch to %s: error %d, %u sites refused\n",
+		       pvboot_mode_name(modes[i]), err, stats.refused);
+	return NULL;
+}
+
+static const char *mode_prefix(unsigned i)
+{
+	static const char *const p[NR_MODES] = { "nopatch:", "noinline:",
+						 "full:" };
+	return p[i];
+}
+
+static const char *patch_tests_skip(void)
+{
+	return pvboot_state()->sealed ? NULL :
+					"site table not sealed by elfscan";
+}
+#endif
+
+void selftest_run(void)
+{
+	struct ktest_ctx c = { .first = 1 };
+	unsigned total = selftest_patch_tests.n;
+	unsigned long long t0 = pv_sched_clock();
+
+	for (unsigned l = 0; l < ARRAY_SIZE(per_mode); l++)
+		total += NR_MODES * per_mode[l]->n;
+	printk("KTAP version 1\n1..%u\n", total);
+	for (unsigned i = 0; i < NR_MODES; i++) {
+		const char *why = enter_mode(i, &c);
+
+		for (unsigned l = 0; l < ARRAY_SIZE(per_mode); l++)
+			run_list(per_mode[l], mode_prefix(i), &c, why);
+		if (!why)
+			c.first = 0;
+	}
+	run_list(&selftest_patch_tests, "patch:", &c, patch_tests_skip());
+	printk("# selftests: %u pass, %u fail, %u skip in %llu ms\n", nr_pass,
+	       nr_fail, nr_skip, (pv_sched_clock() - t0) / 1000000);
+}

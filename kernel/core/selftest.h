@@ -1,0 +1,63 @@
+/* selftest.h: KTAP selftests: the runner (selftest.c) and the test lists
+ * (selftest_ops.c, selftest_mm.c, selftest_patch.c), plus bench. */
+#ifndef SELFTEST_H
+#define SELFTEST_H
+
+#include "core/kernel.h"
+
+#define KTEST_PASS 0
+#define KTEST_FAIL (-1)
+#define KTEST_SKIP 1
+
+struct ktest_ctx {
+	int mode;       /* enum pv_patch_mode the sites are in; -1 for PV=n */
+	int first;      /* first mode run: record reference values */
+	char msg[160];  /* why it failed or was skipped */
+};
+
+struct ktest {
+	const char *name;
+	int (*fn)(struct ktest_ctx *c);
+};
+
+/* Set c->msg and return KTEST_FAIL / KTEST_SKIP. */
+int ktest_fail(struct ktest_ctx *c, const char *fmt, ...) __printf(2, 3);
+int ktest_skip(struct ktest_ctx *c, const char *fmt, ...) __printf(2, 3);
+#define KTEST_EXPECT(c, cond, ...)                                             \
+	do {                                                                   \
+		if (!(cond))                                                   \
+			return ktest_fail(c, __VA_ARGS__);                     \
+	} while (0)
+
+struct ktest_list {
+	const struct ktest *tests;
+	unsigned n;
+};
+#define KTEST_LIST(name, arr)                                                  \
+	const struct ktest_list name = { arr, sizeof(arr) / sizeof(arr[0]) }
+
+/* Run in every patch mode (each op the same unpatched, direct, inline). */
+extern const struct ktest_list selftest_op_tests;   /* selftest_ops.c */
+extern const struct ktest_list selftest_irq_tests;  /* selftest_irq.c */
+extern const struct ktest_list selftest_mm_tests;   /* selftest_mm.c */
+extern const struct ktest_list selftest_site_tests; /* selftest_patch.c */
+/* Run once, at the end, in the boot mode. */
+extern const struct ktest_list selftest_patch_tests;
+
+#ifndef PV_NO_PARAVIRT
+#include "patch.h"
+/* selftest_patch.c: the sealed table's records, and one as the planner
+ * sees it. */
+const struct pv_site *selftest_records(unsigned *n);
+struct pv_site_ref selftest_site_ref(const struct pv_site *r);
+#endif
+
+void selftest_run(void);
+int selftest_failed(void);
+void selftest_counts(unsigned *pass, unsigned *fail);
+
+/* Spins (interrupts as they are) until ns have passed on sched_clock. */
+void selftest_spin_ns(unsigned long long ns);
+
+void bench_run(void);
+#endif /* SELFTEST_H */

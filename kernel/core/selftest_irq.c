@@ -1,0 +1,99 @@
+/* selftest_irq.c: interrupts through the ops: timer ticks are delivered
+ * while enabled, held while masked, and delivered once the flag is back. */
+#include "core/selftest.h"
+#include "core/platform.h"
+#include "pv/pvcalls.h"
+
+#define X86_EFLAGS_IF 0x200ul
+#define MS 1000000ull
+/* How long a tick may take to arrive: generous, the host may be loaded
+ * (QEMU raises the PIT interrupt from another thread). */
+#define TICK_WAIT (200 * MS)
+
+/* Waits (interrupts on) up to ns for a tick after t; 1 if one came. */
+static int tick_after(unsigned long long t, unsigned long long ns)
+{
+	unsigned long long end = pv_sched_clock() + ns;
+
+	while (timer_ticks == t && pv_sched_clock() < end)
+		;
+	return timer_ticks != t;
+}
+
+static int t_delivered(struct ktest_ctx *c)
+{
+	unsigned long long t0 = timer_ticks;
+	unsigned long long end = pv_sched_clock() + TICK_WAIT;
+
+	while (timer_ticks < t0 + 3 && pv_sched_clock() < end)
+		timer_wait_ns(MS);
+	KTEST_EXPECT(c, timer_ticks >= t0 + 3, "%llu ticks in %llu ms at %u Hz",
+		     timer_ticks - t0, TICK_WAIT / MS, timer_hz);
+	return KTEST_PASS;
+}
+
+static int t_masked(struct ktest_ctx *c)
+{
+	unsigned long long t0, t1;
+
+	pv_irq_disable();
+	t0 = timer_ticks;
+	selftest_spin_ns(5 * MS);
+	t1 = timer_ticks;
+	pv_irq_enable();
+	KTEST_EXPECT(c, t1 == t0, "%llu ticks while disabled", t1 - t0);
+	KTEST_EXPECT(c, tick_after(t1, TICK_WAIT),
+		     "held tick not delivered on enable");
+	return KTEST_PASS;
+}
+
+static int t_save_restore(struct ktest_ctx *c)
+{
+	unsigned long long t0, t1;
+	unsigned long f, inner;
+
+	f = pv_irq_save();
+	t0 = timer_ticks;
+	inner = pv_irq_save(); /* nested: restoring it keeps them off */
+	pv_irq_restore_fl(inner);
+	selftest_spin_ns(5 * MS);
+	t1 = timer_ticks;
+	KTEST_EXPECT(c, !(pv_irq_save_fl() & X86_EFLAGS_IF),
+		     "nested restore enabled interrupts");
+	pv_irq_restore_fl(f);
+	KTEST_EXPECT(c, t1 == t0, "%llu ticks while saved/masked", t1 - t0);
+	KTEST_EXPECT(c, tick_after(t1, TICK_WAIT),
+		     "held tick not delivered on restore");
+	return KTEST_PASS;
+}
+
+static int t_halt(struct ktest_ctx *c)
+{
+	unsigned long long t0 = timer_ticks;
+
+	pv_halt(); /* interrupts on: the next tick ends it */
+	KTEST_EXPECT(c, timer_ticks > t0, "halt returned without a tick");
+	return KTEST_PASS;
+}
+
+static int t_safe_halt(struct ktest_ctx *c)
+{
+	unsigned long long t0;
+
+	pv_irq_disable();
+	t0 = timer_ticks;
+	pv_safe_halt(); /* enables and halts as one step */
+	KTEST_EXPECT(c, pv_irq_save_fl() & X86_EFLAGS_IF,
+		     "safe_halt left interrupts off");
+	KTEST_EXPECT(c, timer_ticks > t0, "safe_halt returned without a tick");
+	return KTEST_PASS;
+}
+
+static const struct ktest irq_tests[] = {
+	{ "irq_delivered", t_delivered },
+	{ "irq_masked", t_masked },
+	{ "irq_save_restore", t_save_restore },
+	{ "halt", t_halt },
+	{ "safe_halt", t_safe_halt },
+};
+KTEST_LIST(selftest_irq_tests, irq_tests);

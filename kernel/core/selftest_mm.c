@@ -1,0 +1,173 @@
+/* selftest_mm.c: page-table ops on a test address: map, remap, unmap and
+ * write-protect a page through the mmu ops, and catch the faults that must
+ * follow (the probes' exception-table landing pads record them). */
+#include "core/selftest.h"
+#include "core/mm.h"
+#include "core/traps.h"
+#include "pv/pvcalls.h"
+
+/* A PML4 slot nothing else uses, so each run builds fresh tables. */
+#define TEST_VA 0xffffc90000000000ull
+#define PATTERN1 0x1111111111111111ull
+#define PATTERN2 0x2222222222222222ull
+#define PF_PRESENT 1u
+#define PF_WRITE 2u
+
+struct test_map {
+	uint64_t p1, p2;
+	unsigned long long *pte;
+};
+
+static void fill(uint64_t pa, uint64_t v)
+{
+	uint64_t *p = phys_to_virt(pa);
+
+	for (unsigned i = 0; i < PAGE_SIZE / 8; i++)
+		p[i] = v;
+}
+
+/* Two filled pages, TEST_VA mapped to the first (tables made on demand). */
+static int map_setup(struct ktest_ctx *c, struct test_map *m)
+{
+	int err;
+
+	m->p1 = pmm_alloc();
+	m->p2 = pmm_alloc();
+	KTEST_EXPECT(c, m->p1 && m->p2, "out of pages");
+	fill(m->p1, PATTERN1);
+	fill(m->p2, PATTERN2);
+	pv_lazy_mmu_enter();
+	err = pt_map(TEST_VA, m->p1, PTE_W);
+	pv_lazy_mmu_flush();
+	pv_lazy_mmu_leave();
+	KTEST_EXPECT(c, !err, "pt_map: error %d", err);
+	m->pte = pt_lookup(TEST_VA);
+	KTEST_EXPECT(c, m->pte && (pv_pte_val(*m->pte) & PTE_ADDR) == m->p1,
+		     "PTE %llx after mapping %llx", m->pte ? *m->pte : 0,
+		     (unsigned long long)m->p1);
+	return KTEST_PASS;
+}
+
+/* Unmaps, frees the now empty tables (pmd/pud/pgd clears) and pages. */
+static int map_teardown(struct ktest_ctx *c, struct test_map *m, int r)
+{
+	if (m->pte && (*m->pte & PTE_P))
+		pt_unmap(TEST_VA);
+	if (m->pte)
+		pt_release(TEST_VA);
+	if (m->p1)
+		pmm_free(m->p1);
+	if (m->p2)
+		pmm_free(m->p2);
+	if (r == KTEST_PASS && pt_lookup(TEST_VA))
+		return ktest_fail(c, "page tables of the test address survive");
+	return r;
+}
+
+/* Reads TEST_VA; 0 if it holds want. */
+static int expect_read(struct ktest_ctx *c, uint64_t want, const char *step)
+{
+	uint64_t v = 0;
+	int err = probe_read_u64((void *)(uintptr_t)TEST_VA, &v);
+
+	KTEST_EXPECT(c, !err && v == want, "%s: read %llx (err %d), want %llx",
+		     step, (unsigned long long)v, err,
+		     (unsigned long long)want);
+	return KTEST_PASS;
+}
+
+/* A probe at TEST_VA must fault with this #PF error code. */
+static int expect_fault(struct ktest_ctx *c, int write, unsigned err_code)
+{
+	unsigned before = trap_last_fixup.count;
+	uint64_t v;
+	int err = write ? probe_write_u64((void *)(uintptr_t)TEST_VA, 1) :
+			  probe_read_u64((void *)(uintptr_t)TEST_VA, &v);
+
+	KTEST_EXPECT(c, err == -PV_EFAULT &&
+				trap_last_fixup.count == before + 1,
+		     "%s did not fault", write ? "write" : "read");
+	KTEST_EXPECT(c, trap_last_fixup.vec == 14 &&
+				trap_last_fixup.cr2 == TEST_VA &&
+				(trap_last_fixup.err & 7) == err_code,
+		     "vector %llu cr2 %llx error %llx, want #PF at %llx err %x",
+		     (unsigned long long)trap_last_fixup.vec,
+		     (unsigned long long)trap_last_fixup.cr2,
+		     (unsigned long long)trap_last_fixup.err, TEST_VA,
+		     err_code);
+	return KTEST_PASS;
+}
+
+static int remap_steps(struct ktest_ctx *c, struct test_map *m)
+{
+	uint64_t *p1 = phys_to_virt(m->p1);
+	int r;
+
+	if ((r = expect_read(c, PATTERN1, "mapped")))
+		return r;
+	pv_set_pte(m->pte, pv_make_pte(m->p2 | PTE_P | PTE_W));
+	pv_pte_update(TEST_VA, m->pte);
+	pv_flush_tlb_one_user(TEST_VA);
+	if ((r = expect_read(c, PATTERN2, "set_pte + flush_one")))
+		return r;
+	pv_set_pte_at(TEST_VA, m->pte, pv_make_pte(m->p1 | PTE_P | PTE_W));
+	pv_flush_tlb_user();
+	if ((r = expect_read(c, PATTERN1, "set_pte_at + flush_user")))
+		return r;
+	KTEST_EXPECT(c, !probe_write_u64((void *)(uintptr_t)(TEST_VA + 8), 7),
+		     "write through the mapping faulted");
+	KTEST_EXPECT(c, p1[1] == 7, "write did not reach the page (%llx)",
+		     (unsigned long long)p1[1]);
+	return KTEST_PASS;
+}
+
+static int t_map_remap(struct ktest_ctx *c)
+{
+	struct test_map m = { 0 };
+	int r = map_setup(c, &m);
+
+	if (!r)
+		r = remap_steps(c, &m);
+	return map_teardown(c, &m, r);
+}
+
+static int t_unmap_fault(struct ktest_ctx *c)
+{
+	struct test_map m = { 0 };
+	int r = map_setup(c, &m);
+
+	if (!r) {
+		pv_pte_clear(TEST_VA, m.pte);
+		pv_flush_tlb_kernel();
+		r = expect_fault(c, 0, 0);
+	}
+	if (!r) {
+		pv_set_pte(m.pte, pv_make_pte(m.p2 | PTE_P | PTE_W));
+		pv_flush_tlb_one_user(TEST_VA);
+		r = expect_read(c, PATTERN2, "remapped after the fault");
+	}
+	return map_teardown(c, &m, r);
+}
+
+static int t_readonly_fault(struct ktest_ctx *c)
+{
+	struct test_map m = { 0 };
+	int r = map_setup(c, &m);
+
+	if (!r) {
+		/* no PTE_W; CR0.WP is on */
+		pv_set_pte(m.pte, pv_make_pte(m.p1 | PTE_P));
+		pv_flush_tlb_one_user(TEST_VA);
+		r = expect_read(c, PATTERN1, "read-only mapping");
+	}
+	if (!r)
+		r = expect_fault(c, 1, PF_PRESENT | PF_WRITE);
+	return map_teardown(c, &m, r);
+}
+
+static const struct ktest mm_tests[] = {
+	{ "mm_map_remap", t_map_remap },
+	{ "mm_unmap_fault", t_unmap_fault },
+	{ "mm_readonly_fault", t_readonly_fault },
+};
+KTEST_LIST(selftest_mm_tests, mm_tests);

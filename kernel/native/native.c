@@ -1,0 +1,131 @@
+/* native.c: the native backend's cpu ops as C functions around the single
+ * instructions of native_inline.h; most compile to "insn; ret". */
+#include "core/kernel.h"
+#include "core/traps.h"
+#include "native/native.h"
+#include "native/native_inline.h"
+
+void native_cpuid(unsigned int *a, unsigned int *b, unsigned int *c,
+		  unsigned int *d)
+{
+	__native_cpuid(a, b, c, d);
+}
+
+#define NATIVE_CR_OPS(n)                                                       \
+	unsigned long native_read_cr##n(void)                                  \
+	{                                                                      \
+		return __native_read_cr##n();                                  \
+	}                                                                      \
+	void native_write_cr##n(unsigned long v)                               \
+	{                                                                      \
+		__native_write_cr##n(v);                                       \
+	}
+NATIVE_CR_OPS(0)
+NATIVE_CR_OPS(2)
+NATIVE_CR_OPS(3)
+NATIVE_CR_OPS(4)
+#undef NATIVE_CR_OPS
+
+unsigned long long native_read_msr(unsigned int msr)
+{
+	return __native_read_msr(msr);
+}
+
+void native_write_msr(unsigned int msr, unsigned long long v)
+{
+	__native_write_msr(msr, v);
+}
+
+/*
+ * The probing rdmsr/wrmsr must run at their linked addresses, where the
+ * exception table names them.  The op functions call them (noinline), so
+ * the inliner, which refuses non-leaf bodies, never copies them to a site.
+ */
+static __noinline int msr_probe(int write, unsigned int msr, uint32_t *lo,
+				uint32_t *hi)
+{
+	int err = 0;
+
+	__asm__ volatile("testl %[w], %[w]\n\t"
+			 "jnz 4f\n"
+			 "1:\trdmsr\n\t"
+			 "jmp 2f\n"
+			 "4:\twrmsr\n"
+			 "2:\n\t"
+			 ".pushsection .fixup, \"ax\"\n"
+			 "3:\tmovl %[eio], %[err]\n\t"
+			 "jmp 2b\n\t"
+			 ".popsection\n\t"
+			 EXTABLE("1b", "3b") EXTABLE("4b", "3b")
+			 : "+a"(*lo), "+d"(*hi), [err] "+r"(err)
+			 : "c"(msr), [w] "r"(write), [eio] "i"(-PV_EIO)
+			 : "memory");
+	return err;
+}
+
+unsigned long long native_read_msr_safe(unsigned int msr, int *err)
+{
+	uint32_t lo = 0, hi = 0;
+
+	*err = msr_probe(0, msr, &lo, &hi);
+	return *err ? 0 : (unsigned long long)hi << 32 | lo;
+}
+
+int native_write_msr_safe(unsigned int msr, unsigned long long v)
+{
+	uint32_t lo = (uint32_t)v, hi = (uint32_t)(v >> 32);
+
+	return msr_probe(1, msr, &lo, &hi);
+}
+
+unsigned long long native_read_tsc(void)
+{
+	return __native_read_tsc();
+}
+
+unsigned long long native_read_tscp(unsigned int *aux)
+{
+	return __native_read_tscp(aux);
+}
+
+void native_load_gdt(const void *dtr)
+{
+	__native_load_gdt(dtr);
+}
+
+void native_load_idt(const void *dtr)
+{
+	__native_load_idt(dtr);
+}
+
+void native_load_tr(unsigned int sel)
+{
+	__native_load_tr(sel);
+}
+
+/* n == 0 unloads the LDT; otherwise its descriptor goes into the GDT. */
+void native_load_ldt(const void *base, unsigned int n)
+{
+	if (!n) {
+		__native_lldt(0);
+		return;
+	}
+	gdt_set_ldt(base, n);
+	__native_lldt(GDT_LDT);
+}
+
+/* The stack the CPU switches to on an interrupt from user mode. */
+void native_load_sp0(unsigned long sp0)
+{
+	cpu_tss.rsp0 = sp0;
+}
+
+void native_io_delay(void)
+{
+	__native_io_delay();
+}
+
+void native_wbinvd(void)
+{
+	__native_wbinvd();
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/perl
+# pv-n.t: the PV=n reference kernel (ops compiled as native instructions,
+# no pv_ops) passes the same op tests; the patcher's tests are skipped.
+use strict;
+use warnings;
+use FindBin;
+use lib $FindBin::Bin;
+use BootTest;
+use Test::More;
+
+my $r = boot(kernel => BootTest::build_dir() . '/kernel-nopv/kernel.elf',
+	     cmdline => ['selftest']);
+check_pass($r, 1);
+is($r->{summary}{sites}, 0, 'no sites');
+like($r->{out}, qr/^pv: PV=n build/m, 'says it is the PV=n build');
+my @k = @{ $r->{ktap} };
+cmp_ok(scalar(grep { $_->{name} =~ /^native:/ && !$_->{skip} } @k), '>', 20,
+       'op tests ran');
+my @p = grep { $_->{name} =~ /^(patch:|native:(text_is_plan|callee_regs))/ } @k;
+ok(@p && !grep({ !$_->{skip} || $_->{why} !~ /PV=n/ } @p),
+   'patching tests skipped as PV=n');
+done_testing();
