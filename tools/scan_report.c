@@ -104,7 +104,7 @@ void scan_report_text(const struct scan *sc)
 	for (op = 0; op < PV_NR_OPS; op++)
 		if (per_op[op])
 			printf("  %-20s %-6s %6u\n", pv_op_name(op),
-			       pv_op_class(op) ? "callee" : "caller",
+			       pv_class_name(pv_op_class(op)),
 			       per_op[op]);
 	printf("by section:\n");
 	groups(sc, 0, text_group, NULL);

@@ -151,8 +151,8 @@ static int check_record(struct scan *sc, const struct scan_site *s)
 	}
 	if (cls != pv_op_class(s->op)) {
 		scan_error(sc, s->addr, "%s site for %s, a %s op",
-			   cls ? "callee" : "caller", pv_op_name(s->op),
-			   pv_op_class(s->op) ? "callee" : "caller");
+			   pv_class_name(cls), pv_op_name(s->op),
+			   pv_class_name(pv_op_class(s->op)));
 		return -1;
 	}
 	if (s->len != sc->site_len) {

@@ -9,13 +9,19 @@
 #define PV_ENOEXEC 8
 #define PV_EAGAIN 11
 #define PV_ENOMEM 12
+#define PV_EACCES 13
 #define PV_EFAULT 14
 #define PV_EBUSY 16
 #define PV_EEXIST 17
+#define PV_EISDIR 21
 #define PV_EINVAL 22
 #define PV_ENOSPC 28
+#define PV_EROFS 30
 #define PV_ERANGE 34
 #define PV_ENOSYS 38
+#define PV_ENOTEMPTY 39
 #define PV_ENODATA 61
+#define PV_EISCONN 106
+#define PV_ENOTCONN 107
 #define PV_ETIMEDOUT 110
 #endif

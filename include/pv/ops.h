@@ -6,8 +6,9 @@
 /*
  * PV_OP_TABLE(X) calls X(name, group, class, ret, params) once per op, in
  * slot order.  class is CALLEE (the site may clobber %rax only; backends
- * provide a register-saving thunk) or CALLER (the normal SysV caller-saved
- * set).  params is a parenthesised C parameter list.
+ * provide a register-saving thunk), CALLER (the normal SysV caller-saved
+ * set) or NONE (entry-code sites such as iret where every register is live:
+ * the replacement may clobber nothing).  params is a parenthesised C parameter list.
  *
  * mmu: make_pte turns an entry holding a physical address into what the
  * hardware walks (Xen PV: machine frames), pte_val the reverse; alloc_pt
@@ -50,8 +51,8 @@
 	X(io_delay, cpu, CALLER, void, (void))                                 \
 	X(wbinvd, cpu, CALLER, void, (void))                                   \
 	X(swapgs, cpu, CALLEE, void, (void))                                   \
-	X(iret, cpu, CALLER, void, (void))                                     \
-	X(sysret64, cpu, CALLER, void, (void))                                 \
+	X(iret, cpu, NONE, void, (void))                                       \
+	X(sysret64, cpu, NONE, void, (void))                                   \
 	X(set_pte, mmu, CALLER, void,                                          \
 	  (unsigned long long *ptep, unsigned long long v))                    \
 	X(set_pte_at, mmu, CALLER, void,                                       \
@@ -89,6 +90,7 @@
 
 #define PV_CLASS_CALLER 0
 #define PV_CLASS_CALLEE 1
+#define PV_CLASS_NONE 2
 
 #ifdef __ASSEMBLER__
 /* gas counts the ops for us: PV_OP_<name> and PV_SLOT_<name> (byte offset). */

@@ -11,9 +11,9 @@
 #define PV_SITE_MAX 32
 
 /* Record flags. */
-#define PV_SITE_CLASS_MASK 0x01 /* PV_CLASS_CALLER / PV_CLASS_CALLEE */
-#define PV_SITE_DISCOVERED 0x02 /* found by elfscan, not by a site macro */
-#define PV_SITE_FLAGS_KNOWN 0x03
+#define PV_SITE_CLASS_MASK 0x03 /* PV_CLASS_CALLER / _CALLEE / _NONE */
+#define PV_SITE_DISCOVERED 0x04 /* found by elfscan, not by a site macro */
+#define PV_SITE_FLAGS_KNOWN 0x07
 
 /* Raw records are emitted by the site macros into this section. */
 #define PV_SITES_SECTION ".pv_sites"
@@ -22,7 +22,7 @@
 #define PV_INLINE_SECTION ".pv_inline"
 
 #define PV_TABLE_MAGIC 0x54535650u /* "PVST" */
-#define PV_TABLE_VERSION 1
+#define PV_TABLE_VERSION 2
 #define PV_TABLE_RAW_MAGIC 0u /* header not yet written by elfscan */
 
 #define PV_BACKEND_NATIVE 0

@@ -24,6 +24,7 @@
 #define PV_REG_R11 0x0800
 #define PV_REG_ALL 0xffff
 /* What a site of each class lets its replacement clobber. */
+#define PV_CLOBBERS_NONE 0
 #define PV_CLOBBERS_CALLEE PV_REG_RAX
 #define PV_CLOBBERS_CALLER                                                     \
 	(PV_REG_RAX | PV_REG_RCX | PV_REG_RDX | PV_REG_RSI | PV_REG_RDI |      \

@@ -69,7 +69,7 @@ FUNC isr_common
 #ifdef PV_NO_PARAVIRT
 	iretq
 #else
-	PV_SITE_ASM iret, PV_CLASS_CALLER
+	PV_SITE_ASM iret, PV_CLASS_NONE
 	ud2
 #endif
 ENDF isr_common

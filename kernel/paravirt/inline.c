@@ -6,7 +6,7 @@
 
 static uint16_t class_clobbers(unsigned cls)
 {
-	return cls == PV_CLASS_CALLEE ? PV_CLOBBERS_CALLEE : PV_CLOBBERS_CALLER;
+	return pv_class_clobbers(cls);
 }
 
 /* One instruction of the body: 0 if it may be inlined, else a reason. */

@@ -41,7 +41,7 @@ static const char *const reason_strs[PV_NR_REASONS] = {
 	[PV_R_BODY_RELOC] = "body cannot be relocated to the site",
 	[PV_R_BODY_FLOW] = "body leaves by trap, iret or far transfer",
 	[PV_R_NO_HYPERCALL] = "op is not a single hypercall",
-	[PV_R_HYPERCALL_CLOBBERS] = "syscall clobbers rcx/r11, site is callee-save",
+	[PV_R_HYPERCALL_CLOBBERS] = "syscall clobbers rcx/r11, site keeps them",
 	[PV_R_HYPERCALL_TOO_LONG] = "inline hypercall longer than the site",
 	[PV_R_NO_FUNC] = "backend has no function for this op",
 	[PV_R_CALL_RANGE] = "target out of rel32 range",
@@ -60,6 +60,20 @@ const char *pv_op_name(unsigned op)
 unsigned pv_op_class(unsigned op)
 {
 	return op < PV_NR_OPS ? op_classes[op] : PV_CLASS_CALLER;
+}
+
+uint16_t pv_class_clobbers(unsigned cls)
+{
+	if (cls == PV_CLASS_CALLER)
+		return PV_CLOBBERS_CALLER;
+	return cls == PV_CLASS_CALLEE ? PV_CLOBBERS_CALLEE : PV_CLOBBERS_NONE;
+}
+
+const char *pv_class_name(unsigned cls)
+{
+	static const char *const names[] = { "caller", "callee", "none" };
+
+	return cls < 3 ? names[cls] : "?";
 }
 
 const char *pv_strategy_name(unsigned s)

@@ -140,6 +140,9 @@ const char *pv_strategy_name(unsigned s);
 const char *pv_reason_str(unsigned r);
 const char *pv_op_name(unsigned op);
 unsigned pv_op_class(unsigned op);
+const char *pv_class_name(unsigned cls);
+/* PV_REG_* a replacement may write at a site of class cls. */
+uint16_t pv_class_clobbers(unsigned cls);
 
 /* nops.c: fills len bytes with the fewest optimal NOPs (jmp rel8 over long
  * padding). */

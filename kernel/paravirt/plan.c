@@ -6,9 +6,7 @@
 
 static uint16_t site_clobbers(const struct pv_site_ref *s)
 {
-	return (s->flags & PV_SITE_CLASS_MASK) == PV_CLASS_CALLEE ?
-		       PV_CLOBBERS_CALLEE :
-		       PV_CLOBBERS_CALLER;
+	return pv_class_clobbers(s->flags & PV_SITE_CLASS_MASK);
 }
 
 static int record_ok(const struct pv_site_ref *s)
@@ -70,7 +68,7 @@ static int try_hypercall(const struct pv_site_ref *s, const struct pv_backend *b
 
 	if (im->hypercall < 0)
 		return PV_R_NO_HYPERCALL;
-	if ((s->flags & PV_SITE_CLASS_MASK) == PV_CLASS_CALLEE)
+	if ((s->flags & PV_SITE_CLASS_MASK) != PV_CLASS_CALLER)
 		return PV_R_HYPERCALL_CLOBBERS;
 	if ((im->hypercall_args >= 4 ? 10u : 7u) <= s->len) {
 		if (im->hypercall_args >= 4) {

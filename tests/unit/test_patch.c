@@ -304,6 +304,18 @@ static void test_hypercall(void **st)
 	assert_int_equal(p.bytes[0], 0xe8);
 	assert_int_equal(p.used, 5);
 
+	/* an iret site keeps every register: nothing but a clean template */
+	s = site(PV_OP_iret);
+	be.op[PV_OP_iret].hypercall = 23;
+	be.op[PV_OP_iret].tmpl = put(TMPL_ADDR, (const uint8_t *)"\x48\xcf", 2);
+	be.op[PV_OP_iret].tmpl_clobbers = PV_REG_RAX;
+	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
+	assert_int_equal(p.strategy, PV_STRAT_DIRECT);
+	assert_int_equal(p.reason, PV_R_TEMPLATE_CLOBBERS);
+	be.op[PV_OP_iret].tmpl_clobbers = 0;
+	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
+	assert_int_equal(p.strategy, PV_STRAT_INLINE);
+
 	/* syscall clobbers rcx/r11: never at a callee-save site */
 	s = site(PV_OP_irq_disable);
 	be.op[PV_OP_irq_disable].hypercall = 29;
@@ -537,6 +549,8 @@ static void test_names(void **st)
 	assert_string_equal(pv_op_name(PV_OP_write_cr3), "write_cr3");
 	assert_int_equal(pv_op_class(PV_OP_irq_save_fl), PV_CLASS_CALLEE);
 	assert_int_equal(pv_op_class(PV_OP_set_pte), PV_CLASS_CALLER);
+	assert_int_equal(pv_op_class(PV_OP_iret), PV_CLASS_NONE);
+	assert_string_equal(pv_class_name(PV_CLASS_NONE), "none");
 }
 
 int main(void)
