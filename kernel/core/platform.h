@@ -6,6 +6,7 @@
 #include "pv/ops.h"
 
 struct boot_info;
+struct ktest_list;
 
 struct platform {
 	const char *name;          /* as printed in pv-summary */
@@ -17,6 +18,9 @@ struct platform {
 	int (*timer_init)(unsigned hz);
 	/* Ends the run: code 0 pass, else fail.  Never returns. */
 	void (*shutdown)(int code) __attribute__((noreturn));
+	/* Xen PV hook (issue 6): the platform's own selftests, run in every
+	 * patch mode after the common ones; NULL if none. */
+	const struct ktest_list *selftests;
 };
 
 /* core/platform.c: which platform is this, from the CPUID leaves. */

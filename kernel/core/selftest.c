@@ -1,6 +1,7 @@
 /* selftest.c: the KTAP runner: every op test in each patch mode (sites
  * re-patched in between), then the patcher's own tests, one plan line. */
 #include "core/selftest.h"
+#include "core/platform.h"
 #include "core/pvboot.h"
 #include "pv/pvcalls.h"
 
@@ -152,15 +153,21 @@ void selftest_run(void)
 	struct ktest_ctx c = { .first = 1 };
 	unsigned total = selftest_patch_tests.n;
 	unsigned long long t0 = pv_sched_clock();
+	/* Xen PV hook (issue 6): the platform's own tests, in every mode. */
+	const struct ktest_list *own = kernel_platform()->selftests;
 
 	for (unsigned l = 0; l < ARRAY_SIZE(per_mode); l++)
 		total += NR_MODES * per_mode[l]->n;
+	if (own)
+		total += NR_MODES * own->n;
 	printk("KTAP version 1\n1..%u\n", total);
 	for (unsigned i = 0; i < NR_MODES; i++) {
 		const char *why = enter_mode(i, &c);
 
 		for (unsigned l = 0; l < ARRAY_SIZE(per_mode); l++)
 			run_list(per_mode[l], mode_prefix(i), &c, why);
+		if (own)
+			run_list(own, mode_prefix(i), &c, why);
 		if (!why)
 			c.first = 0;
 	}

@@ -1,0 +1,104 @@
+/* xen.S: the Xen PV backend's replacement templates: per op, the sequence a
+ * site becomes on Xen (vcpu_info accesses, shadows, inline hypercalls). */
+#include "pv/ops.h"
+#include "pv/template.h"
+#include "xen/xen_pv.h"
+#define __ASSEMBLY__
+#include <xen/xen.h>
+
+#define XB PV_BACKEND_XEN
+#define RAX PV_REG_RAX
+#define RCX PV_REG_RCX
+#define RDX PV_REG_RDX
+#define RSI PV_REG_RSI
+#define RDI PV_REG_RDI
+#define R11 PV_REG_R11
+/* vcpu_info[0] of the shared_info page, mapped at a fixed address. */
+#define VCPU xen_shared_page
+
+/* irq: the vCPU's event mask instead of IF.  CALLEE sites: %rax at most. */
+PV_TEMPLATE XB, irq_disable, 0
+	movb $1, VCPU+XEN_VCPU_MASK(%rip)
+PV_TEMPLATE_END
+
+/*
+ * Unmask and test pending in one locked and (mask byte and padding
+ * cleared, bit 0 of pending kept); an event that waited is fetched by the
+ * out-of-line slow path, which keeps every register but %rax.  15 bytes.
+ */
+PV_TEMPLATE XB, irq_enable, RAX
+	lock andl $0x7f, VCPU+XEN_VCPU_PENDING(%rip)
+	jz 1f
+	call xen_irq_enable_slow
+1:
+PV_TEMPLATE_END
+
+/* X86_EFLAGS_IF when unmasked.  13 bytes. */
+PV_TEMPLATE XB, irq_save_fl, RAX
+	movzbl VCPU+XEN_VCPU_MASK(%rip), %eax
+	xorl $1, %eax
+	shll $9, %eax
+PV_TEMPLATE_END
+
+/*
+ * safe_halt is exactly one hypercall, SCHEDOP_block, which unmasks events
+ * atomically with blocking: inline, without the hypercall page.  Xen may
+ * change the argument registers; rcx and r11 are the syscall's.  14 bytes.
+ */
+PV_TEMPLATE XB, safe_halt, RAX | RCX | RSI | RDI | R11
+	movl $XEN_SCHEDOP_BLOCK, %edi
+	xorl %esi, %esi
+	movl $__HYPERVISOR_sched_op, %eax
+	syscall
+PV_TEMPLATE_END
+
+/* Control registers: shadows and vcpu_info, one RIP-relative mov each. */
+PV_TEMPLATE XB, read_cr0, RAX
+	movq xen_cr0_shadow(%rip), %rax
+PV_TEMPLATE_END
+
+PV_TEMPLATE XB, read_cr2, RAX
+	movq VCPU+XEN_VCPU_CR2(%rip), %rax
+PV_TEMPLATE_END
+
+PV_TEMPLATE XB, write_cr2, 0
+	movq %rdi, VCPU+XEN_VCPU_CR2(%rip)
+PV_TEMPLATE_END
+
+PV_TEMPLATE XB, read_cr3, RAX
+	movq xen_cr3_shadow(%rip), %rax
+PV_TEMPLATE_END
+
+PV_TEMPLATE XB, read_cr4, RAX
+	movq xen_cr4_shadow(%rip), %rax
+PV_TEMPLATE_END
+
+PV_TEMPLATE XB, write_cr4, 0
+	movq %rdi, xen_cr4_shadow(%rip)
+PV_TEMPLATE_END
+
+/* The TSC is not trapped for a PV guest: the native forms. */
+PV_TEMPLATE XB, read_tsc, RAX | RDX
+	rdtsc
+	shlq $32, %rdx
+	orq %rdx, %rax
+PV_TEMPLATE_END
+
+PV_TEMPLATE XB, read_tscp, RAX | RCX | RDX
+	rdtscp
+	shlq $32, %rdx
+	orq %rdx, %rax
+	movl %ecx, (%rdi)
+PV_TEMPLATE_END
+
+/*
+ * iret: every register is live at the site.  The CPU frame is on the
+ * stack; push the hypercall's flags word (0: not a syscall return) and
+ * jump to the hypercall page's iret stub, which never returns.  7 bytes.
+ */
+PV_TEMPLATE XB, iret, 0
+	pushq $0
+	jmp hypercall_page + __HYPERVISOR_iret * 32
+PV_TEMPLATE_END
+
+	.section .note.GNU-stack, "", @progbits

@@ -1,0 +1,21 @@
+/* console.c: the Dom0 console: HYPERVISOR_console_io(CONSOLEIO_write) puts
+ * the bytes on Xen's own console (here its serial line), no setup needed. */
+#include "core/kernel.h"
+#include "xen/xen_pv.h"
+
+/*
+ * The console_write op.  Xen copies the buffer itself (in pieces, with
+ * continuations), so one hypercall takes any length; an error has nowhere
+ * to be reported, so it is dropped.
+ */
+void xen_console_write(const char *s, unsigned long n)
+{
+	if (n)
+		(void)HYPERVISOR_console_io(CONSOLEIO_write, n, s);
+}
+
+/* Before pv_ops is filled: the same hypercall, without printk. */
+void xen_console_early(const char *s)
+{
+	xen_console_write(s, strlen(s));
+}

@@ -1,0 +1,153 @@
+/* evtchn.c: event channels (2-level ABI): the upcall registered through
+ * callback_op, its dispatcher, VIRQ and IPI binding, masking, sending. */
+#include "core/kernel.h"
+#include "core/traps.h"
+#include "xen/xen_pv.h"
+
+#define MAX_PORTS 64 /* handlers for the low ports; we bind only a few */
+#define BITS_PER_WORD 64
+
+static xen_evtchn_fn handlers[MAX_PORTS];
+volatile unsigned long long xen_upcalls;
+static unsigned long long spurious;
+
+static int register_callback(unsigned type, const void *entry, unsigned flags)
+{
+	struct callback_register cb = {
+		.type = (uint16_t)type,
+		.flags = (uint16_t)flags,
+		.address = (unsigned long)entry,
+	};
+
+	return (int)HYPERVISOR_callback_op(CALLBACKOP_register, &cb);
+}
+
+/*
+ * Masks every port, then registers the upcall (events are masked on
+ * entry anyway) and the failsafe callback; the upcall joins the trap path
+ * as XEN_UPCALL_VECTOR, dispatched to xen_evtchn_upcall.
+ */
+int xen_evtchn_init(void)
+{
+	struct shared_info *s = &xen_shared_page.s;
+	int err;
+
+	for (unsigned i = 0; i < ARRAY_SIZE(s->evtchn_mask); i++)
+		s->evtchn_mask[i] = ~0ul;
+	trap_set_irq(XEN_UPCALL_VECTOR, xen_evtchn_upcall);
+	err = register_callback(CALLBACKTYPE_event, xen_upcall_entry, 0);
+	if (!err)
+		err = register_callback(CALLBACKTYPE_failsafe,
+					xen_failsafe_entry,
+					CALLBACKF_mask_events);
+	return err;
+}
+
+/* Runs the handler of every pending, unmasked port of one word. */
+static void dispatch_word(struct shared_info *s, unsigned w)
+{
+	unsigned long pend;
+
+	while ((pend = s->evtchn_pending[w] & ~s->evtchn_mask[w])) {
+		unsigned bit = (unsigned)__builtin_ctzl(pend);
+		unsigned port = w * BITS_PER_WORD + bit;
+
+		__atomic_fetch_and(&s->evtchn_pending[w], ~(1ul << bit),
+				   __ATOMIC_SEQ_CST);
+		if (port < MAX_PORTS && handlers[port])
+			handlers[port](port);
+		else
+			spurious++;
+	}
+}
+
+/*
+ * The upcall, events masked.  Clearing upcall_pending before taking the
+ * selector means an event that arrives meanwhile sets it again and we
+ * loop: none is lost.
+ */
+void xen_evtchn_upcall(unsigned vec)
+{
+	struct vcpu_info *v = xen_vcpu;
+	struct shared_info *s = &xen_shared_page.s;
+
+	(void)vec;
+	xen_upcalls++;
+	do {
+		unsigned long sel;
+
+		v->evtchn_upcall_pending = 0;
+		sel = __atomic_exchange_n(&v->evtchn_pending_sel, 0,
+					  __ATOMIC_SEQ_CST);
+		while (sel) {
+			unsigned w = (unsigned)__builtin_ctzl(sel);
+
+			sel &= sel - 1;
+			dispatch_word(s, w);
+		}
+	} while (v->evtchn_upcall_pending);
+}
+
+static int bound(int err, unsigned port, xen_evtchn_fn fn)
+{
+	if (err)
+		return err;
+	if (port >= MAX_PORTS)
+		return -PV_ERANGE;
+	handlers[port] = fn;
+	return (int)port;
+}
+
+/* A port Xen's domain builder bound already (a DomU's store and console
+ * channels): only the handler is ours to set.  0 or -PV_ERANGE. */
+int xen_evtchn_bind_port(unsigned port, xen_evtchn_fn fn)
+{
+	int r = bound(0, port, fn);
+
+	return r < 0 ? r : 0;
+}
+
+/* Returns the port (masked until xen_evtchn_unmask) or -errno. */
+int xen_evtchn_bind_virq(unsigned virq, xen_evtchn_fn fn)
+{
+	struct evtchn_bind_virq b = { .virq = virq, .vcpu = 0 };
+	int err = (int)HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &b);
+
+	return bound(err, b.port, fn);
+}
+
+/* A port that notifies this vCPU itself: the selftests' event source. */
+int xen_evtchn_bind_ipi(xen_evtchn_fn fn)
+{
+	struct evtchn_bind_ipi b = { .vcpu = 0 };
+	int err = (int)HYPERVISOR_event_channel_op(EVTCHNOP_bind_ipi, &b);
+
+	return bound(err, b.port, fn);
+}
+
+/* Xen re-raises the event if it became pending while masked. */
+void xen_evtchn_unmask(unsigned port)
+{
+	struct evtchn_unmask u = { .port = port };
+
+	(void)HYPERVISOR_event_channel_op(EVTCHNOP_unmask, &u);
+}
+
+void xen_evtchn_mask(unsigned port)
+{
+	__atomic_fetch_or(&xen_shared_page.s.evtchn_mask[port / BITS_PER_WORD],
+			  1ul << (port % BITS_PER_WORD), __ATOMIC_SEQ_CST);
+}
+
+int xen_evtchn_send(unsigned port)
+{
+	struct evtchn_send sd = { .port = port };
+
+	return (int)HYPERVISOR_event_channel_op(EVTCHNOP_send, &sd);
+}
+
+int xen_evtchn_pending(unsigned port)
+{
+	return (int)(xen_shared_page.s.evtchn_pending[port / BITS_PER_WORD] >>
+		     (port % BITS_PER_WORD) & 1);
+}

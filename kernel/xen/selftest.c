@@ -1,0 +1,235 @@
+/* selftest.c: the Xen platform's own KTAP tests, run in every patch mode:
+ * events held while masked, batched page-table updates, inline hypercalls. */
+#include "core/kernel.h"
+#include "core/mm.h"
+#include "core/platform.h"
+#include "core/pvboot.h"
+#include "core/selftest.h"
+#include "core/traps.h"
+#include "pv/pvcalls.h"
+#include "xen/xen_pv.h"
+
+#define MS 1000000ull
+#define TEST_VA 0xffffca0000000000ull /* a PML4 slot nothing else uses */
+#define PATTERN1 0x5151515151515151ull
+#define PATTERN2 0x5252525252525252ull
+
+static volatile unsigned ipi_events;
+static int ipi_port = -1;
+
+static void ipi_event(unsigned port)
+{
+	(void)port;
+	ipi_events++;
+}
+
+/* An event channel bound to this vCPU: sending on it notifies us. */
+static int ipi_setup(struct ktest_ctx *c)
+{
+	if (ipi_port >= 0)
+		return KTEST_PASS;
+	ipi_port = xen_evtchn_bind_ipi(ipi_event);
+	KTEST_EXPECT(c, ipi_port >= 0, "bind_ipi: error %d", ipi_port);
+	xen_evtchn_unmask((unsigned)ipi_port);
+	return KTEST_PASS;
+}
+
+/* Sends while masked; the event must wait (pending), then run at once on
+ * unmasking: how = 0 by irq_enable, 1 by irq_restore_fl. */
+static int event_held(struct ktest_ctx *c, int how)
+{
+	unsigned before, held, pending;
+	unsigned long f = 0;
+	int r = ipi_setup(c);
+
+	if (r)
+		return r;
+	if (!(pv_irq_save_fl() & XEN_EFLAGS_IF))
+		return ktest_skip(c, "events masked when the test began");
+	if (how)
+		f = pv_irq_save();
+	else
+		pv_irq_disable();
+	before = ipi_events;
+	xen_evtchn_send((unsigned)ipi_port);
+	selftest_spin_ns(MS);
+	held = ipi_events - before;
+	pending = xen_vcpu->evtchn_upcall_pending &&
+		  xen_evtchn_pending((unsigned)ipi_port);
+	if (how)
+		pv_irq_restore_fl(f);
+	else
+		pv_irq_enable();
+	KTEST_EXPECT(c, !held && pending, "while masked: %u delivered, "
+		     "pending %u", held, pending);
+	KTEST_EXPECT(c, ipi_events - before == 1,
+		     "%s delivered %u events",
+		     how ? "restore_fl" : "irq_enable", ipi_events - before);
+	return KTEST_PASS;
+}
+
+static int t_event_enable(struct ktest_ctx *c)
+{
+	return event_held(c, 0);
+}
+
+static int t_event_restore(struct ktest_ctx *c)
+{
+	return event_held(c, 1);
+}
+
+static void fill(uint64_t pa, uint64_t v)
+{
+	uint64_t *p = phys_to_virt(pa);
+
+	for (unsigned i = 0; i < PAGE_SIZE / 8; i++)
+		p[i] = v;
+}
+
+/* In lazy mode a PTE write and its flush are queued: the old mapping
+ * holds until leave issues them, as one multicall. */
+static int batch_steps(struct ktest_ctx *c, uint64_t p2)
+{
+	unsigned long long *pte = pt_lookup(TEST_VA);
+	unsigned b0 = xen_mc_batches, q0 = xen_mc_queued;
+	uint64_t before = 0, after = 0;
+
+	KTEST_EXPECT(c, pte, "no PTE for the test address");
+	pv_lazy_mmu_enter();
+	pv_set_pte(pte, pv_make_pte(p2 | PTE_P | PTE_W));
+	pv_flush_tlb_one_user(TEST_VA);
+	probe_read_u64((void *)(uintptr_t)TEST_VA, &before);
+	pv_lazy_mmu_leave();
+	probe_read_u64((void *)(uintptr_t)TEST_VA, &after);
+	KTEST_EXPECT(c, before == PATTERN1 && after == PATTERN2,
+		     "read %llx while queued, %llx after leave",
+		     (unsigned long long)before, (unsigned long long)after);
+	KTEST_EXPECT(c, xen_mc_queued - q0 == 2 && xen_mc_batches - b0 == 1,
+		     "%u calls queued in %u multicalls, want 2 in 1",
+		     xen_mc_queued - q0, xen_mc_batches - b0);
+	return KTEST_PASS;
+}
+
+static int t_mmu_batch(struct ktest_ctx *c)
+{
+	uint64_t p1 = pmm_alloc(), p2 = pmm_alloc();
+	int r = KTEST_FAIL;
+
+	if (p1 && p2 && !pt_map(TEST_VA, p1, PTE_W)) {
+		fill(p1, PATTERN1);
+		fill(p2, PATTERN2);
+		r = batch_steps(c, p2);
+		pt_unmap(TEST_VA);
+		pt_release(TEST_VA);
+	} else {
+		ktest_fail(c, "cannot map the test address");
+	}
+	if (p1)
+		pmm_free(p1);
+	if (p2)
+		pmm_free(p2);
+	return r;
+}
+
+/* Xen refuses writable mappings of page tables: the live root is read-only
+ * in the direct map, so a store faults (present, write). */
+static int t_pt_readonly(struct ktest_ctx *c)
+{
+	volatile uint64_t *root = phys_to_virt(paging_root());
+	unsigned before = trap_last_fixup.count;
+	int err = probe_write_u64(root, root[0]);
+
+	KTEST_EXPECT(c, err == -PV_EFAULT &&
+				trap_last_fixup.count == before + 1,
+		     "store to the L4 page did not fault");
+	KTEST_EXPECT(c, trap_last_fixup.vec == 14 &&
+				(trap_last_fixup.err & 3) == 3,
+		     "vector %llu error %llx, want #PF present|write",
+		     (unsigned long long)trap_last_fixup.vec,
+		     (unsigned long long)trap_last_fixup.err);
+	return KTEST_PASS;
+}
+
+/* The bytes safe_halt's template puts at a site: SCHEDOP_block, inline. */
+static const uint8_t block_call[] = {
+	0xbf, 0x01, 0x00, 0x00, 0x00,	/* mov $SCHEDOP_block, %edi */
+	0x31, 0xf6,			/* xor %esi, %esi */
+	0xb8, 0x1d, 0x00, 0x00, 0x00,	/* mov $sched_op (29), %eax */
+	0x0f, 0x05,			/* syscall */
+};
+
+/* In full mode every safe_halt site is the hypercall itself. */
+static int sites_are_hypercalls(struct ktest_ctx *c)
+{
+	unsigned n, found = 0, bad = 0;
+	const struct pv_site *r = selftest_records(&n);
+
+	for (unsigned i = 0; i < n; i++) {
+		struct pv_site_ref s = selftest_site_ref(&r[i]);
+
+		if (s.op != PV_OP_safe_halt)
+			continue;
+		found++;
+		bad += !!memcmp((const void *)s.addr, block_call,
+				sizeof(block_call));
+	}
+	KTEST_EXPECT(c, found && !bad, "%u of %u safe_halt sites are not "
+		     "the inline SCHEDOP_block", bad, found);
+	return KTEST_PASS;
+}
+
+/*
+ * safe_halt is one hypercall, SCHEDOP_block: with events masked it must
+ * unmask them and block the vCPU until an event, which the runstate area
+ * shows as time spent blocked.  An event already pending makes Xen return
+ * at once (correctly): try a few times for one real block.
+ */
+static int t_block_hypercall(struct ktest_ctx *c)
+{
+	unsigned long long t0 = timer_ticks, b0 = 0, b1 = 0;
+	unsigned mask = 0, tries;
+
+	for (tries = 0; tries < 10 && b1 <= b0 && !mask; tries++) {
+		pv_irq_disable();
+		b0 = xen_blocked_ns();
+		pv_safe_halt();
+		mask = xen_vcpu->evtchn_upcall_mask;
+		b1 = xen_blocked_ns();
+		pv_irq_enable();
+	}
+	KTEST_EXPECT(c, !mask, "events still masked after SCHEDOP_block");
+	KTEST_EXPECT(c, b1 > b0 && timer_ticks > t0,
+		     "%u tries: blocked %llu ns, %llu ticks: no SCHEDOP_block",
+		     tries, b1 - b0, timer_ticks - t0);
+	if (c->mode == PV_PATCH_FULL)
+		return sites_are_hypercalls(c);
+	return KTEST_PASS;
+}
+
+/*
+ * load_ldt is MMUEXT_SET_LDT, which wants a page-aligned table; the LDT
+ * register then holds Xen's selector for it, and 0 once unloaded.
+ */
+static int t_ldt(struct ktest_ctx *c)
+{
+	static const uint64_t ldt[512] __attribute__((aligned(4096)));
+	uint16_t loaded, unloaded;
+
+	pv_load_ldt(ldt, 1);
+	__asm__ volatile("sldt %0" : "=r"(loaded));
+	pv_load_ldt(NULL, 0);
+	__asm__ volatile("sldt %0" : "=r"(unloaded));
+	KTEST_EXPECT(c, loaded && !unloaded, "sldt %x loaded, %x unloaded",
+		     loaded, unloaded);
+	return KTEST_PASS;
+}
+
+static const struct ktest xen_tests[] = {
+	{ "xen_ldt", t_ldt },
+	{ "xen_event_held_enable", t_event_enable },
+	{ "xen_event_held_restore", t_event_restore },
+	{ "xen_mmu_batch", t_mmu_batch },
+	{ "xen_pt_readonly", t_pt_readonly },
+	{ "xen_block_hypercall", t_block_hypercall },
+};
+KTEST_LIST(xen_selftests, xen_tests);

@@ -1,0 +1,85 @@
+/* start_info.c: the C half of the Xen PV entry: keeps a copy of start_info,
+ * brings up what every op needs, fills boot_info and enters kernel_main. */
+#include "core/kernel.h"
+#include "core/platform.h"
+#include "xen/xen_pv.h"
+
+struct start_info xen_start_info;
+int xen_is_dom0;
+
+/* pv_ops is pvboot.c's; it is filled here first so printk works at once. */
+extern struct pv_ops pv_ops;
+
+/* Without Xen's stubs every hypercall would be a bare ret. */
+static int hypercall_page_ok(void)
+{
+	return (unsigned char)hypercall_page[0] != 0xc3;
+}
+
+static void copy_cmdline(struct boot_info *bi)
+{
+	const char *s = (const char *)xen_start_info.cmd_line;
+	unsigned i;
+
+	for (i = 0; i + 1 < BOOT_CMDLINE_MAX && s[i]; i++)
+		bi->cmdline[i] = s[i];
+	bi->cmdline[i] = 0;
+}
+
+/* Mini-OS style: each start_info field as label: value. */
+static void report_start_info(const struct boot_info *bi)
+{
+	const struct start_info *si = &xen_start_info;
+	char magic[sizeof(si->magic) + 1];
+
+	memcpy(magic, si->magic, sizeof(si->magic));
+	magic[sizeof(si->magic)] = 0;
+	printk("xen: %s, %s, %lu pages, flags %x\n", magic,
+	       xen_is_dom0 ? "dom0" : "domU", si->nr_pages, si->flags);
+	printk("xen: shared_info %lx(MA) at %p, pt_base %lx(VA), "
+	       "%lu pt frames, mfn_list %lx(VA)\n", si->shared_info,
+	       (void *)&xen_shared_page, si->pt_base, si->nr_pt_frames,
+	       si->mfn_list);
+	printk("xen: free RAM %llx-%llx(PA)\n",
+	       (unsigned long long)bi->ranges[0].start,
+	       (unsigned long long)bi->ranges[0].end);
+}
+
+/* The shadows start as Xen's (emulated) view of the real registers. */
+static void read_control_regs(void)
+{
+	__asm__ volatile("mov %%cr0, %0" : "=r"(xen_cr0_shadow));
+	__asm__ volatile("mov %%cr4, %0" : "=r"(xen_cr4_shadow));
+}
+
+/*
+ * Called by startup_xen on the kernel's boot stack, events masked.  Order
+ * matters: hypercalls, then the console, shared_info (vcpu_info is at its
+ * fixed address from here), memory, events; then the common kernel.
+ */
+void xen_start(struct start_info *si)
+{
+	static struct boot_info bi;
+	int err;
+
+	memcpy(&xen_start_info, si, sizeof(xen_start_info));
+	xen_is_dom0 = !!(si->flags & SIF_INITDOMAIN);
+	if (!hypercall_page_ok())
+		for (;;) /* nothing can even print: let Xen see a crash */
+			__asm__ volatile("ud2");
+	memcpy(&pv_ops, &xen_pv_ops, sizeof(pv_ops));
+	bi.platform = xen_is_dom0 ? &xen_platform_dom0 : &xen_platform_domu;
+	copy_cmdline(&bi);
+	read_control_regs();
+	if ((err = xen_shared_info_map()))
+		bi.error = "xen: cannot map shared_info";
+	else if ((err = xen_bootmem_init(&bi)))
+		bi.error = "xen: cannot map RAM below 1 GiB at -2 GiB";
+	else if ((err = xen_evtchn_init()))
+		bi.error = "xen: cannot register the event callbacks";
+	xen_clock_init();
+	report_start_info(&bi);
+	if (err)
+		printk("xen: error %d\n", err);
+	kernel_main(&bi);
+}

@@ -1,0 +1,150 @@
+/* time.c: time on Xen PV: sched_clock from the pvclock in vcpu_info, steal
+ * time from the runstate area, the tick from VIRQ_TIMER's event channel. */
+#include "core/kernel.h"
+#include "core/platform.h"
+#include "xen/xen_pv.h"
+
+static unsigned long long clock_base;
+static struct vcpu_runstate_info runstate;
+static int runstate_ok;
+static uint64_t steal_base;
+
+static inline uint64_t rdtsc_now(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
+/*
+ * Xen's system time in ns: its last sample plus the scaled TSC since.
+ * An odd or changed version means Xen was updating: read again.
+ */
+static unsigned long long pvclock_ns(void)
+{
+	const volatile struct vcpu_time_info *t = &xen_vcpu->time;
+	uint32_t ver;
+	uint64_t ns;
+
+	do {
+		uint64_t delta;
+
+		ver = t->version;
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		delta = rdtsc_now() - t->tsc_timestamp;
+		if (t->tsc_shift < 0)
+			delta >>= -t->tsc_shift;
+		else
+			delta <<= t->tsc_shift;
+		ns = t->system_time +
+		     (uint64_t)(((unsigned __int128)delta *
+				 t->tsc_to_system_mul) >> 32);
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	} while ((ver & 1) || ver != t->version);
+	return ns;
+}
+
+/* sched_clock counts from here, the first thing xen_start does. */
+void xen_clock_init(void)
+{
+	clock_base = pvclock_ns();
+}
+
+/* Nanoseconds since boot (native: since the TSC calibration). */
+unsigned long long xen_sched_clock(void)
+{
+	return pvclock_ns() - clock_base;
+}
+
+/* runnable + offline so far: Xen counts them from the vCPU's creation. */
+static uint64_t runstate_steal(void)
+{
+	const volatile struct vcpu_runstate_info *r = &runstate;
+	uint64_t before, steal;
+
+	do {
+		before = r->state_entry_time;
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		steal = r->time[RUNSTATE_runnable] + r->time[RUNSTATE_offline];
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	} while (before != r->state_entry_time);
+	return steal;
+}
+
+/* Time the vCPU was ready but not running, or not running at all, since
+ * the runstate area was registered (the domain build's is not ours). */
+unsigned long long xen_steal_clock(int cpu)
+{
+	if (cpu || !runstate_ok)
+		return 0;
+	return runstate_steal() - steal_base;
+}
+
+/*
+ * Xen's periodic timer runs only while the vCPU does: a blocked vCPU
+ * (safe_halt) would never wake.  So the tick is a singleshot timer, set
+ * again on each event for the next multiple of the period; ticks missed
+ * meanwhile are skipped, not replayed.
+ */
+static unsigned long long tick_period, tick_next;
+
+static int tick_arm(void)
+{
+	struct vcpu_set_singleshot_timer t = { .timeout_abs_ns = tick_next };
+
+	return (int)HYPERVISOR_vcpu_op(VCPUOP_set_singleshot_timer, 0, &t);
+}
+
+/* Time the vCPU spent blocked (SCHEDOP_block), for the selftests. */
+unsigned long long xen_blocked_ns(void)
+{
+	return runstate_ok ? ((volatile struct vcpu_runstate_info *)&runstate)
+				     ->time[RUNSTATE_blocked] :
+			     0;
+}
+
+static void timer_event(unsigned port)
+{
+	unsigned long long now = pvclock_ns();
+
+	(void)port;
+	if (now < tick_next)
+		return; /* early: the event of a timer set before */
+	timer_tick();
+	while (tick_next <= now)
+		tick_next += tick_period;
+	(void)tick_arm();
+}
+
+/*
+ * The platform's timer_init: VIRQ_TIMER on an event channel, a singleshot
+ * timer per tick at hz (Xen's periodic one stopped), and the runstate
+ * area for steal time.  Returns 0 or -errno.
+ */
+int xen_timer_init(unsigned hz)
+{
+	struct vcpu_register_runstate_memory_area area;
+	int port, err;
+
+	if (!hz || hz > 1000000000u)
+		return -PV_EINVAL;
+	area.addr.v = &runstate;
+	runstate_ok = !HYPERVISOR_vcpu_op(VCPUOP_register_runstate_memory_area,
+					  0, &area);
+	if (runstate_ok)
+		steal_base = runstate_steal();
+	(void)HYPERVISOR_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL);
+	port = xen_evtchn_bind_virq(VIRQ_TIMER, timer_event);
+	if (port < 0)
+		return port;
+	tick_period = 1000000000ull / hz;
+	tick_next = pvclock_ns() + tick_period;
+	if ((err = tick_arm()))
+		return err;
+	xen_evtchn_unmask((unsigned)port);
+	printk("xen: pvclock sched_clock, VIRQ_TIMER on port %d, singleshot "
+	       "%u Hz%s\n", port, hz,
+	       runstate_ok ? ", runstate for steal time" : "");
+	return 0;
+}

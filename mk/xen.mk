@@ -1,0 +1,26 @@
+# xen.mk: the Xen PV backend of the kernel (kernel/xen/, the PV entry and
+# notes, alt-sites/xen.S) and its boot tests under Xen 4.17 as Dom0.
+#
+# kernel.mk includes this file before it fixes its object lists (the
+# sources below join the PV=y image only); the wildcard include in the
+# Makefile reads it a second time, which the guard makes a no-op.
+ifndef XEN_MK_READ
+XEN_MK_READ := 1
+
+XEN_KERNEL_SRCS := boot/xen_head.S boot/xen_notes.S \
+	xen/start_info.c xen/console.c xen/shared_info.c xen/bootmem.c \
+	xen/evtchn.c xen/entry.S xen/traps.c xen/time.c xen/mmu.c xen/pte.S \
+	xen/irq.S xen/cpu.c xen/platform.c xen/selftest.c
+XEN_ALT_SRCS := xen.S
+
+TESTS += $(sort $(wildcard tests/boot/xen-dom0/*.t))
+
+# make run: the same image as Dom0 under Xen, with the selftests; then the
+# native and the Xen patch reports side by side (run-xen --compare boots
+# natively too).  scripts/run-xen fetches Xen on first use.
+.PHONY: run-xen
+run-xen: $(BUILD)/kernel/kernel.elf
+	$(Q)scripts/run-xen --compare selftest
+RUN_STEPS += run-xen
+
+endif

@@ -1,0 +1,111 @@
+# XenBoot.pm: what the Xen Dom0 boot tests share: boot the kernel as Dom0
+# through scripts/run-xen, split the console into KTAP, pv-summary, RESULT.
+package XenBoot;
+
+use strict;
+use warnings;
+use Exporter 'import';
+use Cwd ();
+use FindBin;
+use JSON::PP;
+use Test::More;
+use Time::HiRes qw(time);
+
+our @EXPORT = qw(boot check_pass build_dir need_tools);
+
+sub top {
+	my $dir = "$FindBin::Bin/../../..";
+	return Cwd::abs_path($dir) // $dir;
+}
+
+sub build_dir { return $ENV{BUILD} // top() . '/build' }
+
+# Skips the whole test file when the host cannot run Xen in QEMU.
+sub need_tools {
+	for my $t (qw(qemu-system-x86_64 apt-get dpkg-deb gunzip)) {
+		next if grep { -x "$_/$t" } split /:/, $ENV{PATH};
+		plan(skip_all => "$t not found (scripts/deps)");
+	}
+}
+
+# boot(kernel => FILE, dom0_mem => MB, cmdline => [WORDS]): one Dom0 run.
+# Returns { status, out, lines, seconds, summary, result, ktap, plan }.
+sub boot {
+	my (%o) = @_;
+	my $kernel = $o{kernel} // build_dir() . '/kernel/kernel.elf';
+	my @cmd = (top() . '/scripts/run-xen', '--kernel', $kernel);
+	push @cmd, '--dom0-mem', $o{dom0_mem} if $o{dom0_mem};
+	push @cmd, '--', @{ $o{cmdline} // [] };
+	BAIL_OUT("no kernel at $kernel: run make first") unless -f $kernel;
+	my $t0 = time;
+	open(my $fh, '-|', @cmd) or BAIL_OUT("cannot run @cmd: $!");
+	local $/;
+	my $out = <$fh> // '';
+	close($fh);
+	my $r = { status => $? >> 8, out => $out, seconds => time - $t0 };
+	parse($r);
+	diag(sprintf('boot: %.1fs, exit %d, dom0_mem %s, %s', $r->{seconds},
+		     $r->{status}, $o{dom0_mem} // 'default',
+		     join(' ', @{ $o{cmdline} // [] })));
+	return $r;
+}
+
+# Our lines, without Xen's own "(XEN) ..." console lines.
+sub parse {
+	my ($r) = @_;
+	my @lines = grep { length && !/^\(XEN\)/ }
+		    map { s/\r//gr } split /\n/, $r->{out};
+	my @ktap;
+
+	$r->{lines} = \@lines;
+	for (@lines) {
+		if (/^pv-summary: (\{.*\})$/) {
+			$r->{summary} = eval { decode_json($1) };
+		} elsif (/^RESULT: (\w+)$/) {
+			$r->{result} = $1;
+		} elsif (/^1\.\.(\d+)$/) {
+			$r->{plan} = $1;
+		} elsif (/^(not ok|ok) (\d+) (\S+)(?: # (SKIP)\b(.*))?$/) {
+			push @ktap, { ok => $1 eq 'ok', n => $2, name => $3,
+				      skip => !!$4, why => $5 // '' };
+		}
+	}
+	$r->{ktap} = \@ktap;
+}
+
+# The checks every passing Dom0 run meets; sel: selftests were asked for.
+sub check_pass {
+	my ($r, $sel) = @_;
+	my @l = @{ $r->{lines} };
+	my $s = $r->{summary} // {};
+	my ($sum) = grep { $l[$_] =~ /^pv-summary: / } 0 .. $#l;
+
+	is($r->{status}, 0, 'run-xen exits 0') or diag(tail($r));
+	ok(defined $sum && ($l[$sum + 1] // '') eq 'RESULT: PASS',
+	   'pv-summary, then RESULT: PASS');
+	is(scalar(grep { /^RESULT: / } @l), 1, 'exactly one RESULT line');
+	like($r->{out}, qr/^\(XEN\) Hardware Dom0 shutdown: rebooting/m,
+	     'Dom0 ended the run with SHUTDOWN_reboot');
+	is($s->{platform}, 'xen-pv-dom0', 'platform xen-pv-dom0');
+	like($s->{text_hash} // '', qr/^[0-9a-f]{16}$/, 'text_hash: 16 hex');
+	is($s->{sites}, $s->{inline} + $s->{hypercall} + $s->{direct} +
+		$s->{indirect}, 'strategies add up to the sites');
+	is($s->{refused}, 0, 'no site refused');
+	is($s->{selftests_fail}, 0, 'no selftest failed');
+	return unless $sel;
+	my @k = @{ $r->{ktap} };
+	is(scalar(@k), $r->{plan} // -1, 'as many results as planned');
+	my @bad = grep { !$_->{ok} } @k;
+	is(scalar(@bad), 0, 'every selftest ok')
+		or diag(join("\n", map { "not ok $_->{n} $_->{name}" } @bad));
+	my @xen = grep { $_->{name} =~ /:xen_/ && !$_->{skip} } @k;
+	cmp_ok(scalar(@xen), '>', 0, 'the Xen selftests ran');
+}
+
+sub tail {
+	my ($r) = @_;
+	my @l = split /\n/, $r->{out} =~ s/\r//gr;
+	return join("\n", @l[ ($#l > 40 ? $#l - 40 : 0) .. $#l ]);
+}
+
+1;

@@ -1,0 +1,28 @@
+#!/usr/bin/perl
+# default.t: the one image as Xen PV Dom0 with selftests: every site
+# patched, the irq ops inline as Xen sequences, Xen selftests in all modes.
+use strict;
+use warnings;
+use FindBin;
+use lib $FindBin::Bin;
+use XenBoot;
+use Test::More;
+
+need_tools();
+my $r = boot(cmdline => ['selftest']);
+check_pass($r, 1);
+my $s = $r->{summary};
+cmp_ok($s->{sites}, '>', 100, 'the kernel has its sites');
+is($s->{indirect}, 0, 'no site left indirect');
+for my $op (qw(irq_disable irq_enable irq_save_fl safe_halt read_cr2 iret)) {
+	like($r->{out}, qr/^pv:   $op +[1-9]\d* +0 +0 +0 +0\r?$/m,
+	     "report: $op sites all inline (Xen template)");
+}
+like($r->{out}, qr/^pv:   irq_restore_fl +0 +0 +0 +[1-9]\d* +0\r?$/m,
+     'report: irq_restore_fl direct calls (no template)');
+for my $mode (qw(nopatch noinline full)) {
+	my @x = grep { $_->{name} =~ /^$mode:xen_/ && !$_->{skip} }
+		@{ $r->{ktap} };
+	cmp_ok(scalar(@x), '>=', 5, "Xen selftests ran in mode $mode");
+}
+done_testing();
