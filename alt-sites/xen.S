@@ -41,16 +41,12 @@ PV_TEMPLATE XB, irq_save_fl, RAX
 PV_TEMPLATE_END
 
 /*
- * safe_halt is exactly one hypercall, SCHEDOP_block, which unmasks events
- * atomically with blocking: inline, without the hypercall page.  Xen may
- * change the argument registers; rcx and r11 are the syscall's.  14 bytes.
+ * safe_halt is exactly one hypercall, sched_op(SCHEDOP_block, NULL), which
+ * unmasks events atomically with blocking: a hypercall fact, not a
+ * template, so the planner's hypercall strategy emits it (14 bytes:
+ * mov $1,%edi; xor %esi,%esi; mov $29,%eax; syscall).
  */
-PV_TEMPLATE XB, safe_halt, RAX | RCX | RSI | RDI | R11
-	movl $XEN_SCHEDOP_BLOCK, %edi
-	xorl %esi, %esi
-	movl $__HYPERVISOR_sched_op, %eax
-	syscall
-PV_TEMPLATE_END
+PV_HCALL XB, safe_halt, __HYPERVISOR_sched_op, 0, 2, XEN_SCHEDOP_BLOCK, 0
 
 /* Control registers: shadows and vcpu_info, one RIP-relative mov each. */
 PV_TEMPLATE XB, read_cr0, RAX

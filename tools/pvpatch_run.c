@@ -125,6 +125,12 @@ static int build_backend(struct run *r, unsigned id)
 	if (err)
 		return elf_err(r->img, name, "cannot build the backend: %s",
 			       strerror(-err));
+	/* as the kernel's Xen platform does, for the planner's page fallback */
+	if (id == PV_BACKEND_XEN) {
+		const struct elf_sym *hp = elf_sym_by_name(r->img, "hypercall_page");
+
+		r->be.hypercall_page = hp ? hp->addr : 0;
+	}
 	return 0;
 }
 

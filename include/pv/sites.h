@@ -30,7 +30,19 @@
 #define PV_BACKEND_USER 2 /* libpv's userspace backend */
 #define PV_NR_BACKENDS 3
 
-#ifndef __ASSEMBLER__
+#ifdef __ASSEMBLER__
+/* PV_HCALL backend, op, nr, nargs, nconst, k0, k1: one struct pv_hcall. */
+.macro PV_HCALL backend, op, nr, nargs, nconst=0, k0=0, k1=0
+	.pushsection .pv_hcalls, "a"
+	.balign 4
+	.short PV_OP_\op
+	.byte \backend, \nargs
+	.short \nr
+	.byte \nconst, 0
+	.long \k0, \k1
+	.popsection
+.endm
+#else
 #include <stdint.h>
 
 /*
@@ -79,17 +91,23 @@ struct pv_inline_facts {
 };
 
 /*
- * Hypercall facts: a backend op whose function is exactly one hypercall with
- * its arguments in the C argument registers.  Emitted next to the function
- * (section .pv_hcalls) so kernel and pvpatch read the same fact.
+ * Hypercall facts: a backend op whose function is exactly one hypercall:
+ * hypercall nr with nconst leading constant arguments konst[] followed by
+ * the op's first nargs C arguments.  Emitted next to the function (section
+ * .pv_hcalls, PV_HCALL in assembly) so kernel and pvpatch read one fact.
  */
 #define PV_HCALLS_SECTION ".pv_hcalls"
+#define PV_HCALL_MAX_CONST 2
 struct pv_hcall {
 	uint16_t op;
 	uint8_t backend;
 	uint8_t nargs;
-	uint32_t nr;
+	uint16_t nr;
+	uint8_t nconst;
+	uint8_t pad;
+	int32_t konst[PV_HCALL_MAX_CONST];
 };
+_Static_assert(sizeof(struct pv_hcall) == 16, "hypercall fact is 16 bytes");
 
 static inline uint64_t pv_site_addr(const struct pv_site *s)
 {

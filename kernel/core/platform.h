@@ -11,6 +11,7 @@ struct ktest_list;
 struct platform {
 	const char *name;          /* as printed in pv-summary */
 	unsigned backend;          /* PV_BACKEND_* of its templates */
+	const void *hypercall_page; /* for the planner's call fallback, or NULL */
 	const struct pv_ops *ops;  /* copied into pv_ops before any site runs */
 	/* Console usable after this; pv_ops is already filled. */
 	void (*early_init)(struct boot_info *bi);

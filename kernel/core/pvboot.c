@@ -233,6 +233,7 @@ int pvboot_patch(const struct platform *pf)
 			       (uint64_t)__pv_templates_end,
 			       (uint64_t)__pv_hcalls_start,
 			       (uint64_t)__pv_hcalls_end, &__pv_inline, &kmem);
+	backend.hypercall_page = (uint64_t)pf->hypercall_page;
 	if (!err)
 		err = pv_patch_table(state.hdr, (uint64_t)state.hdr, &backend,
 				     &kmem, -1, boot_mode(), &boot_stats,

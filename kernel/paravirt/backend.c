@@ -64,10 +64,14 @@ static int add_hcalls(struct pv_backend *be, uint64_t a, uint64_t end,
 			return -PV_EFAULT;
 		if (h->backend != be->id)
 			continue;
-		if (h->op >= PV_NR_OPS || h->nr > 0x7fff || h->nargs > 5)
+		if (h->op >= PV_NR_OPS || h->nr > 0x7fff ||
+		    h->nconst > PV_HCALL_MAX_CONST || h->nargs + h->nconst > 5)
 			return -PV_EINVAL;
 		be->op[h->op].hypercall = (int16_t)h->nr;
 		be->op[h->op].hypercall_args = h->nargs;
+		be->op[h->op].hypercall_nconst = h->nconst;
+		for (unsigned k = 0; k < PV_HCALL_MAX_CONST; k++)
+			be->op[h->op].hypercall_konst[k] = h->konst[k];
 	}
 	return 0;
 }

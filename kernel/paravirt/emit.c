@@ -88,6 +88,71 @@ void pv_emit_indirect(uint8_t *dst, uint64_t addr, uint64_t ops_addr,
 	pv_nops(dst + 6, len - 6);
 }
 
+/* x86 register numbers of the C and the Xen hypercall argument registers */
+static const uint8_t c_args[5] = { 7, 6, 2, 1, 8 };   /* rdi rsi rdx rcx r8 */
+static const uint8_t hc_args[5] = { 7, 6, 2, 10, 8 }; /* rdi rsi rdx r10 r8 */
+
+static unsigned mov_rr(uint8_t *b, unsigned dst, unsigned src)
+{
+	b[0] = (uint8_t)(0x48 | (src >= 8 ? 4 : 0) | (dst >= 8 ? 1 : 0));
+	b[1] = 0x89;
+	b[2] = (uint8_t)(0xc0 | (src & 7) << 3 | (dst & 7));
+	return 3;
+}
+
+/* The shortest load of a 32-bit constant, sign-extended to 64 bits. */
+static unsigned mov_ri(uint8_t *b, unsigned reg, int32_t k)
+{
+	unsigned n = 0;
+
+	if (k == 0) {
+		if (reg >= 8)
+			b[n++] = 0x45;
+		b[n++] = 0x31;
+		b[n++] = (uint8_t)(0xc0 | (reg & 7) << 3 | (reg & 7));
+		return n;
+	}
+	if (k > 0) {
+		if (reg >= 8)
+			b[n++] = 0x41;
+		b[n++] = (uint8_t)(0xb8 + (reg & 7));
+	} else {
+		b[n++] = (uint8_t)(0x48 | (reg >= 8 ? 1 : 0));
+		b[n++] = 0xc7;
+		b[n++] = (uint8_t)(0xc0 | (reg & 7));
+	}
+	put_le32(b + n, (uint32_t)k);
+	return n + 4;
+}
+
+/*
+ * Shifts the C arguments up past the constants (highest first, so no
+ * source is overwritten before it is read), loads the constants, then
+ * mov $nr,%eax; syscall.
+ */
+int pv_emit_hypercall(uint8_t *dst, unsigned max, unsigned nr, unsigned nargs,
+		      unsigned nconst, const int32_t *konst)
+{
+	uint8_t b[64];
+	unsigned n = 0;
+
+	if (nargs + nconst > 5 || nconst > PV_HCALL_MAX_CONST)
+		return -PV_EINVAL;
+	for (unsigned i = nargs; i-- > 0;)
+		if (c_args[i] != hc_args[i + nconst])
+			n += mov_rr(b + n, hc_args[i + nconst], c_args[i]);
+	for (unsigned j = 0; j < nconst; j++)
+		n += mov_ri(b + n, hc_args[j], konst[j]);
+	n += mov_ri(b + n, 0, (int32_t)nr);
+	b[n++] = 0x0f;
+	b[n++] = 0x05;
+	if (n > max)
+		return -PV_E2BIG;
+	for (unsigned i = 0; i < n; i++)
+		dst[i] = b[i];
+	return (int)n;
+}
+
 int pv_emit_call(uint8_t *dst, uint64_t addr, uint64_t target)
 {
 	int64_t rel = (int64_t)(target - (addr + 5));

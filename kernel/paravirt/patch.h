@@ -66,8 +66,10 @@ struct pv_op_impl {
 	uint16_t tmpl_clobbers;
 	uint64_t func;         /* direct-call target (thunk for CALLEE ops); 0 if none */
 	struct pv_code body;   /* function bytes for the inliner; len 0 if unknown */
-	int16_t hypercall;     /* >= 0: op is exactly this hypercall, args in place */
-	uint8_t hypercall_args;
+	int16_t hypercall;     /* >= 0: op is exactly this hypercall */
+	uint8_t hypercall_args;   /* C args passed on, after the constants */
+	uint8_t hypercall_nconst; /* leading constant hypercall args */
+	int32_t hypercall_konst[PV_HCALL_MAX_CONST];
 	uint8_t fact;          /* 1: elfscan analysed the body at build time */
 	uint8_t fact_reason;   /* its verdict: PV_R_OK or a PV_R_BODY_* reason */
 	uint8_t fact_len;      /* body bytes to copy when inlinable */
@@ -156,6 +158,10 @@ int pv_emit_code(uint8_t *dst, uint64_t dst_addr, const struct pv_code *c,
 void pv_emit_indirect(uint8_t *dst, uint64_t addr, uint64_t ops_addr,
 		      unsigned op, unsigned len);
 int pv_emit_call(uint8_t *dst, uint64_t addr, uint64_t target);
+/* A Xen PV hypercall inline: args moved into the hypercall registers,
+ * constants loaded, mov $nr,%eax; syscall.  Bytes, or -PV_E2BIG over max. */
+int pv_emit_hypercall(uint8_t *dst, unsigned max, unsigned nr, unsigned nargs,
+		      unsigned nconst, const int32_t *konst);
 
 /* inline.c: the hot-path inliner.  Checks body for inlining into a site of
  * class cls and length max; on success returns the number of body bytes to

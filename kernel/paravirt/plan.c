@@ -59,32 +59,26 @@ static int try_body(const struct pv_site_ref *s, const struct pv_op_impl *im,
 	return 0;
 }
 
-/* mov %rcx,%r10 (4th C arg to 4th hypercall arg); mov $nr,%eax; syscall */
+/* The hypercall inline; if too long and the arguments are already in
+ * place, a call into the hypercall page's slot for it. */
 static int try_hypercall(const struct pv_site_ref *s, const struct pv_backend *be,
 			 const struct pv_op_impl *im, struct pv_plan *p)
 {
-	unsigned n = 0;
 	uint32_t nr = (uint32_t)im->hypercall;
+	int n;
 
 	if (im->hypercall < 0)
 		return PV_R_NO_HYPERCALL;
 	if ((s->flags & PV_SITE_CLASS_MASK) != PV_CLASS_CALLER)
 		return PV_R_HYPERCALL_CLOBBERS;
-	if ((im->hypercall_args >= 4 ? 10u : 7u) <= s->len) {
-		if (im->hypercall_args >= 4) {
-			p->bytes[n++] = 0x49;
-			p->bytes[n++] = 0x89;
-			p->bytes[n++] = 0xca;
-		}
-		p->bytes[n++] = 0xb8;
-		for (int i = 0; i < 4; i++)
-			p->bytes[n++] = (uint8_t)(nr >> (8 * i));
-		p->bytes[n++] = 0x0f;
-		p->bytes[n++] = 0x05;
+	n = pv_emit_hypercall(p->bytes, s->len, nr, im->hypercall_args,
+			      im->hypercall_nconst, im->hypercall_konst);
+	if (n > 0) {
 		p->used = (uint8_t)n;
 		return 0;
 	}
-	if (!be->hypercall_page || im->hypercall_args >= 4)
+	if (!be->hypercall_page || im->hypercall_args >= 4 ||
+	    im->hypercall_nconst)
 		return PV_R_HYPERCALL_TOO_LONG;
 	if (pv_emit_call(p->bytes, s->addr, be->hypercall_page + 32u * nr) < 0)
 		return PV_R_CALL_RANGE;

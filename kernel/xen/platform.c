@@ -4,6 +4,7 @@
 #include "core/platform.h"
 #include "pv/sites.h"
 #include "xen/xen_pv.h"
+#include "xen/hypercall.h"
 
 const struct pv_ops xen_pv_ops = {
 	.irq_save_fl = xen_irq_save_fl,
@@ -87,6 +88,7 @@ void xen_shutdown(int code)
 const struct platform xen_platform_dom0 = {
 	.name = "xen-pv-dom0",
 	.backend = PV_BACKEND_XEN,
+	.hypercall_page = hypercall_page,
 	.ops = &xen_pv_ops,
 	.early_init = xen_early_init,
 	.timer_init = xen_timer_init,
@@ -97,6 +99,7 @@ const struct platform xen_platform_dom0 = {
 const struct platform xen_platform_domu = {
 	.name = "xen-pv-domu",
 	.backend = PV_BACKEND_XEN,
+	.hypercall_page = hypercall_page,
 	.ops = &xen_pv_ops,
 	.early_init = xen_early_init,
 	.timer_init = xen_timer_init,

@@ -150,7 +150,7 @@ static int t_pt_readonly(struct ktest_ctx *c)
 	return KTEST_PASS;
 }
 
-/* The bytes safe_halt's template puts at a site: SCHEDOP_block, inline. */
+/* The bytes the planner's hypercall strategy puts at a safe_halt site. */
 static const uint8_t block_call[] = {
 	0xbf, 0x01, 0x00, 0x00, 0x00,	/* mov $SCHEDOP_block, %edi */
 	0x31, 0xf6,			/* xor %esi, %esi */

@@ -304,6 +304,45 @@ static void test_hypercall(void **st)
 	assert_int_equal(p.bytes[0], 0xe8);
 	assert_int_equal(p.used, 5);
 
+	/* constants first: sched_op(SCHEDOP_block, NULL) for safe_halt */
+	s = site(PV_OP_safe_halt);
+	s.len = 16;
+	be.op[PV_OP_safe_halt].hypercall = 29;
+	be.op[PV_OP_safe_halt].hypercall_nconst = 2;
+	be.op[PV_OP_safe_halt].hypercall_konst[0] = 1;
+	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
+	assert_int_equal(p.strategy, PV_STRAT_HYPERCALL);
+	assert_int_equal(p.used, 14);
+	assert_memory_equal(p.bytes, "\xbf\x01\x00\x00\x00\x31\xf6"
+				     "\xb8\x1d\x00\x00\x00\x0f\x05", 14);
+	/* stack_switch(ss, sp0) for load_sp0(sp0): the C arg moves up */
+	s = site(PV_OP_load_sp0);
+	be.op[PV_OP_load_sp0].hypercall = 3;
+	be.op[PV_OP_load_sp0].hypercall_args = 1;
+	be.op[PV_OP_load_sp0].hypercall_nconst = 1;
+	be.op[PV_OP_load_sp0].hypercall_konst[0] = 0xe02b;
+	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
+	assert_int_equal(p.strategy, PV_STRAT_HYPERCALL);
+	assert_memory_equal(p.bytes, "\x48\x89\xfe\xbf\x2b\xe0\x00\x00"
+				     "\xb8\x03\x00\x00\x00\x0f\x05", 15);
+	/* a negative constant is sign-extended: 7 bytes, 17 in all */
+	be.op[PV_OP_load_sp0].hypercall_konst[0] = -2;
+	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
+	assert_int_equal(p.strategy, PV_STRAT_DIRECT);
+	assert_int_equal(p.reason, PV_R_HYPERCALL_TOO_LONG);
+	s.len = 17;
+	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
+	assert_int_equal(p.strategy, PV_STRAT_HYPERCALL);
+	assert_memory_equal(p.bytes, "\x48\x89\xfe\x48\xc7\xc7\xfe\xff\xff\xff"
+				     "\xb8\x03\x00\x00\x00\x0f\x05", 17);
+	s.len = 16;
+	/* too long for the site and not plain: a direct call instead */
+	be.op[PV_OP_load_sp0].hypercall_args = 4;
+	be.op[PV_OP_load_sp0].hypercall_konst[0] = 5;
+	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
+	assert_int_equal(p.strategy, PV_STRAT_DIRECT);
+	assert_int_equal(p.reason, PV_R_HYPERCALL_TOO_LONG);
+
 	/* an iret site keeps every register: nothing but a clean template */
 	s = site(PV_OP_iret);
 	be.op[PV_OP_iret].hypercall = 23;
@@ -500,7 +539,8 @@ static void test_table_header(void **st)
 static void test_backend_build(void **st)
 {
 	struct pv_template t[2];
-	struct pv_hcall hc = { PV_OP_write_cr3, PV_BACKEND_XEN, 1, 26 };
+	struct pv_hcall hc = { PV_OP_write_cr3, PV_BACKEND_XEN, 1, 26, 0, 0,
+			       { 0, 0 } };
 	uint64_t funcs[PV_NR_OPS];
 	uint64_t ta = T_BASE + 0xb000;
 	struct pv_backend b;
@@ -519,7 +559,7 @@ static void test_backend_build(void **st)
 	put(ta + 0x100, (void *)&hc, sizeof(hc));
 	assert_int_equal(pv_backend_build(&b, PV_BACKEND_XEN, "xen", OPS_ADDR,
 					  funcs, ta, ta + sizeof(t), ta + 0x100,
-					  ta + 0x108, NULL, &mem), 0);
+					  ta + 0x100 + sizeof(hc), NULL, &mem), 0);
 	assert_int_equal(b.op[PV_OP_irq_disable].tmpl.len, 1);
 	assert_int_equal(b.op[PV_OP_irq_disable].tmpl.addr, TMPL_ADDR);
 	assert_int_equal(b.op[PV_OP_write_cr3].hypercall, 26);

@@ -14,10 +14,14 @@ check_pass($r, 1);
 my $s = $r->{summary};
 cmp_ok($s->{sites}, '>', 100, 'the kernel has its sites');
 is($s->{indirect}, 0, 'no site left indirect');
-for my $op (qw(irq_disable irq_enable irq_save_fl safe_halt read_cr2 iret)) {
+for my $op (qw(irq_disable irq_enable irq_save_fl read_cr2 iret)) {
 	like($r->{out}, qr/^pv:   $op +[1-9]\d* +0 +0 +0 +0\r?$/m,
 	     "report: $op sites all inline (Xen template)");
 }
+# safe_halt is sched_op(SCHEDOP_block, NULL): the planner's hypercall strategy
+like($r->{out}, qr/^pv:   safe_halt +0 +0 +[1-9]\d* +0 +0\r?$/m,
+     'report: safe_halt sites all direct hypercalls');
+cmp_ok($s->{hypercall}, '>', 0, 'pv-summary counts the hypercall sites');
 like($r->{out}, qr/^pv:   irq_restore_fl +0 +0 +0 +[1-9]\d* +0\r?$/m,
      'report: irq_restore_fl direct calls (no template)');
 for my $mode (qw(nopatch noinline full)) {
