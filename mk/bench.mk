@@ -45,7 +45,24 @@ ALL += $(BENCH_BINS)
 # timings are never asserted.
 TESTS += bench/selfcheck.t
 
-.PHONY: bench-user
+# The in-guest part (bench/guest): the kernels count instructions of hot
+# paths by single-step; guest_report makes the tables of their lines.
+GUEST_REPORT_OBJS := $(addprefix $(BENCH_OUT)/,guest_report.o guest_out.o \
+	json.o)
+GUEST_REPORT := $(BENCH_OUT)/guest_report
+$(BENCH_OUT)/guest_report.o $(BENCH_OUT)/guest_out.o: bench/guest_report.h
+$(GUEST_REPORT): $(GUEST_REPORT_OBJS)
+	$(Q)$(CC) $(BENCH_CFLAGS) -o $@ $(GUEST_REPORT_OBJS) -lm
+ALL += $(GUEST_REPORT)
+GUEST_KERNELS := $(BUILD)/kernel/kernel.elf $(BUILD)/kernel-nopv/kernel.elf
+
+# bench-user: the userspace part alone; bench-guest: the in-guest part
+# alone; make bench: bench/run, both, and the merged summary.
+.PHONY: bench-user bench-guest bench-all
 bench-user: $(BENCH_BINS)
+	$(Q)BUILD=$(BUILD) BENCH_GUEST=0 bench/run
+bench-guest: $(GUEST_REPORT) $(GUEST_KERNELS)
+	$(Q)BUILD=$(BUILD) bench/guest
+bench-all: $(BENCH_BINS) $(GUEST_REPORT) $(GUEST_KERNELS)
 	$(Q)BUILD=$(BUILD) bench/run
-BENCH_STEPS += bench-user
+BENCH_STEPS += bench-all

@@ -23,6 +23,10 @@ KERNEL_PV_SRCS := core/pvboot.c core/selftest_corrupt.c native/ops.c \
 	native/irq.S paravirt/insn.c paravirt/nops.c paravirt/emit.c \
 	paravirt/inline.c paravirt/plan.c paravirt/poke.c paravirt/table.c \
 	paravirt/backend.c paravirt/hash.c paravirt/names.c
+# The in-guest bench (docs/bench.md): single-step counter and hot paths
+# in both builds, the patch-cost pass in PV=y only.
+KERNEL_SRCS += core/bench_step.c core/bench_paths.c
+KERNEL_PV_SRCS += core/bench_patch.c
 KERNEL_NOPV_SRCS := core/pvboot_nopv.c paravirt/hash.c
 # Xen PV backend (issue 6): mk/xen.mk lists its sources, so it is read
 # here, before the object lists below are fixed.  PV=y image only.
