@@ -9,6 +9,8 @@ use Cwd ();
 use FindBin;
 use JSON::PP;
 use Test::More;
+use lib "$FindBin::Bin/../../lib";
+use PvConsole;
 use Time::HiRes qw(time);
 
 our @EXPORT = qw(boot check_pass build_dir need_tools);
@@ -53,24 +55,7 @@ sub boot {
 # Our lines, without Xen's own "(XEN) ..." console lines.
 sub parse {
 	my ($r) = @_;
-	my @lines = grep { length && !/^\(XEN\)/ }
-		    map { s/\r//gr } split /\n/, $r->{out};
-	my @ktap;
-
-	$r->{lines} = \@lines;
-	for (@lines) {
-		if (/^pv-summary: (\{.*\})$/) {
-			$r->{summary} = eval { decode_json($1) };
-		} elsif (/^RESULT: (\w+)$/) {
-			$r->{result} = $1;
-		} elsif (/^1\.\.(\d+)$/) {
-			$r->{plan} = $1;
-		} elsif (/^(not ok|ok) (\d+) (\S+)(?: # (SKIP)\b(.*))?$/) {
-			push @ktap, { ok => $1 eq 'ok', n => $2, name => $3,
-				      skip => !!$4, why => $5 // '' };
-		}
-	}
-	$r->{ktap} = \@ktap;
+	parse_console($r, qr/^\(XEN\)/);
 }
 
 # The checks every passing Dom0 run meets; sel: selftests were asked for.

@@ -1,0 +1,37 @@
+# PvConsole.pm: reads a kernel console log the way every boot test does:
+# its lines, the KTAP results, the pv-summary JSON and the RESULT line.
+package PvConsole;
+
+use strict;
+use warnings;
+use Exporter 'import';
+use JSON::PP;
+
+our @EXPORT = qw(parse_console);
+
+# parse_console($r, $drop): fills $r->{lines, summary, result, plan, ktap}
+# from $r->{out}; lines matching the regex $drop (e.g. Xen's own) are left
+# out.
+sub parse_console {
+	my ($r, $drop) = @_;
+	my @lines = grep { length && !(defined $drop && /$drop/) }
+		    map { s/\r//gr } split /\n/, $r->{out};
+	my @ktap;
+
+	$r->{lines} = \@lines;
+	for (@lines) {
+		if (/^pv-summary: (\{.*\})$/) {
+			$r->{summary} = eval { decode_json($1) };
+		} elsif (/^RESULT: (\w+)$/) {
+			$r->{result} = $1;
+		} elsif (/^1\.\.(\d+)$/) {
+			$r->{plan} = $1;
+		} elsif (/^(not ok|ok) (\d+) (\S+)(?: # (SKIP)\b(.*))?$/) {
+			push @ktap, { ok => $1 eq 'ok', n => $2, name => $3,
+				      skip => !!$4, why => $5 // '' };
+		}
+	}
+	$r->{ktap} = \@ktap;
+}
+
+1;
