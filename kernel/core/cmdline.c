@@ -11,6 +11,8 @@ static const struct {
 	{ "pv.nopatch", &kflags.nopatch }, { "pv.noinline", &kflags.noinline },
 	{ "pv.debug", &kflags.debug },     { "selftest", &kflags.selftest },
 	{ "bench", &kflags.bench },       { "fault", &kflags.fault },
+	{ "console.loop", &kflags.console_loop },
+	{ "console.noloop", &kflags.console_noloop },
 };
 
 static void set_flag(const char *w, size_t len)

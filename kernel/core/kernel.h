@@ -43,6 +43,7 @@ struct boot_info {
 /* Command-line flags (cmdline.c). */
 struct kernel_flags {
 	int nopatch, noinline, debug, selftest, bench, fault;
+	int console_loop, console_noloop; /* core/cmdloop.c */
 };
 extern struct kernel_flags kflags;
 void cmdline_parse(const char *s);
@@ -50,6 +51,7 @@ void cmdline_parse(const char *s);
 /* main.c */
 void kernel_main(struct boot_info *bi) __noreturn;
 void kernel_finish(int pass) __noreturn;
+int kernel_report(int pass); /* the closing lines */
 const struct platform *kernel_platform(void);
 
 /* printk.c */

@@ -1,5 +1,6 @@
 /* main.c: the kernel's order of things, from the entry code's boot_info to
  * the two closing lines (pv-summary, RESULT) that every run ends with. */
+#include "core/cmdloop.h"
 #include "core/kernel.h"
 #include "core/mm.h"
 #include "core/platform.h"
@@ -60,7 +61,7 @@ static __noinline void fault_selfcheck(void)
 void kernel_main(struct boot_info *bi)
 {
 	const char *missing = NULL;
-	int err;
+	int err, pass;
 
 	cur_platform = bi->platform;
 	err = pvboot_install(cur_platform, &missing); /* sites work now */
@@ -86,19 +87,19 @@ void kernel_main(struct boot_info *bi)
 		selftest_run();
 	if (kflags.fault)
 		fault_selfcheck();
-	kernel_finish(!boot_failed && !selftest_failed());
+	pass = !boot_failed && !selftest_failed();
+	if (cmdloop_wanted(pass)) /* core/cmdloop.c (issue 9): never returns */
+		cmdloop_run(pass);
+	kernel_finish(pass);
 }
 
-/* The two closing lines, then the platform ends the run. */
-void kernel_finish(int pass)
+/* The two closing lines; the command loop prints them too (issue 9).
+ * Returns pass, cleared if the patcher or a selftest failed. */
+int kernel_report(int pass)
 {
-	static int finishing;
 	struct pv_summary s;
 	unsigned ok = 0, bad = 0;
 
-	pv_irq_disable();
-	if (finishing++) /* a fault while finishing: just stop */
-		cur_platform->shutdown(1);
 	pvboot_summary(&s);
 	selftest_counts(&ok, &bad);
 	if (s.failed || bad)
@@ -110,5 +111,17 @@ void kernel_finish(int pass)
 	       cur_platform->name, s.sites, s.inline_, s.hypercall, s.direct,
 	       s.indirect, s.refused, (unsigned long long)s.text_hash, ok, bad);
 	printk("RESULT: %s\n", pass ? "PASS" : "FAIL");
+	return pass;
+}
+
+/* The two closing lines, then the platform ends the run. */
+void kernel_finish(int pass)
+{
+	static int finishing;
+
+	pv_irq_disable();
+	if (finishing++) /* a fault while finishing: just stop */
+		cur_platform->shutdown(1);
+	pass = kernel_report(pass);
 	cur_platform->shutdown(pass ? 0 : 1);
 }

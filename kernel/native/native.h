@@ -80,6 +80,7 @@ extern unsigned long long native_tsc_khz;
 /* serial.c */
 void native_serial_init(void);
 void native_console_write(const char *s, unsigned long n);
+int native_serial_getc(void);
 
 /* pit.c */
 int native_timer_init(unsigned hz);

@@ -1,5 +1,6 @@
 /* platform.c: the native platform's cold hooks: console bring-up, the TSC
  * calibration, the PIT timer, and the end of a run (QEMU isa-debug-exit). */
+#include "core/cmdloop.h"
 #include "core/kernel.h"
 #include "core/platform.h"
 #include "native/native.h"
@@ -12,6 +13,7 @@ static void native_early_init(struct boot_info *bi)
 {
 	(void)bi;
 	native_serial_init();
+	console_set_poll(native_serial_getc); /* core/cmdloop.c (issue 9) */
 }
 
 static int native_timer_start(unsigned hz)

@@ -1,5 +1,6 @@
 /* serial.c: the native console: COM1, a 16550 UART at 115200 8N1, polled.
  * QEMU's -serial stdio carries it to the host. */
+#include "core/kernel.h"
 #include "native/native.h"
 #include "native/native_inline.h"
 
@@ -11,6 +12,8 @@
 #define UART_MCR 4
 #define UART_LSR 5
 #define LSR_THRE 0x20
+#define LSR_DR 0x01   /* a byte received */
+#define UART_RBR 0    /* receive buffer (DLAB=0) */
 
 void native_serial_init(void)
 {
@@ -31,6 +34,14 @@ static void put_char(char c)
 	while (!(inb(COM1 + UART_LSR) & LSR_THRE) && ++spins < 100000)
 		;
 	outb(COM1 + UART_THR, (uint8_t)c);
+}
+
+/* The console loop's input (core/cmdloop.c, issue 9): polled, no IRQ4. */
+int native_serial_getc(void)
+{
+	if (!(inb(COM1 + UART_LSR) & LSR_DR))
+		return -PV_EAGAIN;
+	return inb(COM1 + UART_RBR);
 }
 
 void native_console_write(const char *s, unsigned long n)

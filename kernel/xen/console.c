@@ -1,6 +1,7 @@
 /* console.c: the Dom0 console: HYPERVISOR_console_io(CONSOLEIO_write) puts
  * the bytes on Xen's own console (here its serial line), no setup needed. */
 #include "core/kernel.h"
+#include "xen/domu.h"
 #include "xen/xen_pv.h"
 
 /*
@@ -10,6 +11,10 @@
  */
 void xen_console_write(const char *s, unsigned long n)
 {
+	if (!xen_is_dom0) { /* a DomU: console_io is Dom0's (issue 9) */
+		xen_cons_ring_write(s, n);
+		return;
+	}
 	if (n)
 		(void)HYPERVISOR_console_io(CONSOLEIO_write, n, s);
 }

@@ -3,6 +3,7 @@
 #include "core/kernel.h"
 #include "core/platform.h"
 #include "pv/sites.h"
+#include "xen/domu.h"
 #include "xen/xen_pv.h"
 #include "xen/hypercall.h"
 
@@ -101,8 +102,8 @@ const struct platform xen_platform_domu = {
 	.backend = PV_BACKEND_XEN,
 	.hypercall_page = hypercall_page,
 	.ops = &xen_pv_ops,
-	.early_init = xen_early_init,
-	.timer_init = xen_timer_init,
-	.shutdown = xen_shutdown,
+	.early_init = xen_domu_early_init, /* control.c (issue 9) */
+	.timer_init = xen_domu_timer_init, /* control.c (issue 9) */
+	.shutdown = xen_domu_shutdown, /* control.c (issue 9) */
 	.selftests = &xen_selftests,
 };

@@ -109,8 +109,13 @@ static void timer_event(unsigned port)
 	unsigned long long now = pvclock_ns();
 
 	(void)port;
-	if (now < tick_next)
-		return; /* early: the event of a timer set before */
+	/*
+	 * Every VIRQ_TIMER is a tick, even one that arrives before tick_next:
+	 * Xen fires a singleshot up to its timer slop early, and a guest's
+	 * pvclock can lag Xen's clock when two guests share a pCPU.  Ignoring
+	 * an early event without re-arming stopped the tick for good (seen
+	 * with two DomUs at once); counting it costs at most a short tick.
+	 */
 	timer_tick();
 	while (tick_next <= now)
 		tick_next += tick_period;
