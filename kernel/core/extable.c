@@ -63,3 +63,30 @@ int probe_write_u64(volatile void *p, uint64_t v)
 			 : "memory");
 	return err;
 }
+
+/*
+ * The probing rdmsr/wrmsr must run at their linked addresses, where the
+ * exception table names them.  The op functions call them (noinline), so
+ * the inliner, which refuses non-leaf bodies, never copies them to a site.
+ */
+__noinline int probe_msr(int write, unsigned int msr, uint32_t *lo,
+			 uint32_t *hi)
+{
+	int err = 0;
+
+	__asm__ volatile("testl %[w], %[w]\n\t"
+			 "jnz 4f\n"
+			 "1:\trdmsr\n\t"
+			 "jmp 2f\n"
+			 "4:\twrmsr\n"
+			 "2:\n\t"
+			 ".pushsection .fixup, \"ax\"\n"
+			 "3:\tmovl %[eio], %[err]\n\t"
+			 "jmp 2b\n\t"
+			 ".popsection\n\t"
+			 EXTABLE("1b", "3b") EXTABLE("4b", "3b")
+			 : "+a"(*lo), "+d"(*hi), [err] "+r"(err)
+			 : "c"(msr), [w] "r"(write), [eio] "i"(-PV_EIO)
+			 : "memory");
+	return err;
+}

@@ -36,38 +36,11 @@ void native_write_msr(unsigned int msr, unsigned long long v)
 	__native_write_msr(msr, v);
 }
 
-/*
- * The probing rdmsr/wrmsr must run at their linked addresses, where the
- * exception table names them.  The op functions call them (noinline), so
- * the inliner, which refuses non-leaf bodies, never copies them to a site.
- */
-static __noinline int msr_probe(int write, unsigned int msr, uint32_t *lo,
-				uint32_t *hi)
-{
-	int err = 0;
-
-	__asm__ volatile("testl %[w], %[w]\n\t"
-			 "jnz 4f\n"
-			 "1:\trdmsr\n\t"
-			 "jmp 2f\n"
-			 "4:\twrmsr\n"
-			 "2:\n\t"
-			 ".pushsection .fixup, \"ax\"\n"
-			 "3:\tmovl %[eio], %[err]\n\t"
-			 "jmp 2b\n\t"
-			 ".popsection\n\t"
-			 EXTABLE("1b", "3b") EXTABLE("4b", "3b")
-			 : "+a"(*lo), "+d"(*hi), [err] "+r"(err)
-			 : "c"(msr), [w] "r"(write), [eio] "i"(-PV_EIO)
-			 : "memory");
-	return err;
-}
-
 unsigned long long native_read_msr_safe(unsigned int msr, int *err)
 {
 	uint32_t lo = 0, hi = 0;
 
-	*err = msr_probe(0, msr, &lo, &hi);
+	*err = probe_msr(0, msr, &lo, &hi);
 	return *err ? 0 : (unsigned long long)hi << 32 | lo;
 }
 
@@ -75,7 +48,7 @@ int native_write_msr_safe(unsigned int msr, unsigned long long v)
 {
 	uint32_t lo = (uint32_t)v, hi = (uint32_t)(v >> 32);
 
-	return msr_probe(1, msr, &lo, &hi);
+	return probe_msr(1, msr, &lo, &hi);
 }
 
 unsigned long long native_read_tsc(void)

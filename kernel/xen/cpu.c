@@ -92,38 +92,11 @@ void xen_write_msr(unsigned int msr, unsigned long long v)
 			 : "memory");
 }
 
-/*
- * An MSR Xen refuses comes back as a #GP through our trap table; the
- * exception table sends it to the landing pad.  Kept out of line so
- * the faulting instruction stays at the address the table names.
- */
-static __noinline int msr_probe(int write, unsigned int msr, uint32_t *lo,
-				uint32_t *hi)
-{
-	int err = 0;
-
-	__asm__ volatile("testl %[w], %[w]\n\t"
-			 "jnz 4f\n"
-			 "1:\trdmsr\n\t"
-			 "jmp 2f\n"
-			 "4:\twrmsr\n"
-			 "2:\n\t"
-			 ".pushsection .fixup, \"ax\"\n"
-			 "3:\tmovl %[eio], %[err]\n\t"
-			 "jmp 2b\n\t"
-			 ".popsection\n\t" EXTABLE("1b", "3b")
-				 EXTABLE("4b", "3b")
-			 : "+a"(*lo), "+d"(*hi), [err] "+r"(err)
-			 : "c"(msr), [w] "r"(write), [eio] "i"(-PV_EIO)
-			 : "memory");
-	return err;
-}
-
 unsigned long long xen_read_msr_safe(unsigned int msr, int *err)
 {
 	uint32_t lo = 0, hi = 0;
 
-	*err = msr_probe(0, msr, &lo, &hi);
+	*err = probe_msr(0, msr, &lo, &hi);
 	return *err ? 0 : (unsigned long long)hi << 32 | lo;
 }
 
@@ -131,7 +104,7 @@ int xen_write_msr_safe(unsigned int msr, unsigned long long v)
 {
 	uint32_t lo = (uint32_t)v, hi = (uint32_t)(v >> 32);
 
-	return msr_probe(1, msr, &lo, &hi);
+	return probe_msr(1, msr, &lo, &hi);
 }
 
 /* The TSC is not trapped for a PV guest (Xen's default tsc_mode). */
