@@ -24,6 +24,8 @@ int pv_site_is_original(const uint8_t *b, unsigned len, uint64_t addr,
 	pv_emit_indirect(call, addr, ops_addr, op, len);
 	if (!same(b, call, 6))
 		return 0;
+	if (same(b + 6, call + 6, len - 6))
+		return 1; /* our own padding, as gas's .nops also emits it */
 	while (off < len) {
 		struct pv_insn in;
 		int n = pv_insn_decode(b + off, len - off, PV_MODE_64, &in);
