@@ -19,6 +19,21 @@ void xen_console_write(const char *s, unsigned long n)
 		(void)HYPERVISOR_console_io(CONSOLEIO_write, n, s);
 }
 
+/*
+ * Dom0 input for the command loop: Xen hands the hardware domain what is
+ * typed on its serial line (once input is switched to Dom0, the default
+ * after boot).  Polled: the loop wakes on every tick.  One byte or
+ * -PV_EAGAIN.
+ */
+int xen_dom0_getc(void)
+{
+	char c;
+
+	if (HYPERVISOR_console_io(CONSOLEIO_read, 1, &c) != 1)
+		return -PV_EAGAIN;
+	return (unsigned char)c;
+}
+
 /* Before pv_ops is filled: the same hypercall, without printk. */
 void xen_console_early(const char *s)
 {

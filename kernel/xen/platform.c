@@ -2,6 +2,7 @@
  * the backend builder demands) and the cold hooks, Dom0 and DomU alike. */
 #include "core/kernel.h"
 #include "core/platform.h"
+#include "core/cmdloop.h"
 #include "pv/sites.h"
 #include "xen/domu.h"
 #include "xen/xen_pv.h"
@@ -66,10 +67,12 @@ const struct pv_ops xen_pv_ops = {
 	.console_write = xen_console_write,
 };
 
-/* console_io, shared_info and the callbacks are up since xen_start. */
+/* console_io, shared_info and the callbacks are up since xen_start; the
+ * command loop (console.loop) reads Dom0's console through console_io. */
 static void xen_early_init(struct boot_info *bi)
 {
 	(void)bi;
+	console_set_poll(xen_dom0_getc);
 }
 
 /*

@@ -69,6 +69,8 @@ void xen_pt_mark(unsigned long pfn, int is_pt);
 /* console.c */
 void xen_console_write(const char *s, unsigned long n);
 void xen_console_early(const char *s);
+/* Dom0 console input (CONSOLEIO_read): one byte or -PV_EAGAIN. */
+int xen_dom0_getc(void);
 
 /* shared_info.c */
 int xen_shared_info_map(void);
