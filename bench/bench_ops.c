@@ -439,6 +439,10 @@ static int timing_mode(const struct opts *o)
 
 int main(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "--help")) {
+		usage();
+		return 0;
+	}
 	struct opts o;
 	int err;
 

@@ -308,6 +308,10 @@ static int usage(void)
 
 int main(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "--help")) {
+		usage();
+		return 0;
+	}
 	uint32_t sizes[MAX_SIZES] = { 1000, 10000, 100000, 1000000 };
 	unsigned nsizes = 4, cg = 0;
 	unsigned long budget = 4000000; /* sites patched per size */

@@ -723,6 +723,10 @@ static int write_all(struct report *r)
 
 int main(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "--help")) {
+		usage();
+		return 0;
+	}
 	static struct report r;
 
 	if (parse_args(argc, argv, &r))

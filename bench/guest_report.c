@@ -330,6 +330,10 @@ static int write_all(const struct g_report *r)
 
 int main(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "--help")) {
+		usage();
+		return 0;
+	}
 	static struct g_report r;
 	int bad = 0;
 
