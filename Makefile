@@ -16,6 +16,8 @@ CC := gcc
 HOST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude \
 	-Ikernel/paravirt -DPV_SITE_LEN=$(SITE_LEN)
 HOST_LDFLAGS :=
+# Seals the site table of the kernel and of every libpv program.
+ELFSCAN := $(BUILD)/tools/elfscan
 
 # Filled by mk/*.mk: programs to build for `all`, TAP tests for `check`.
 ALL :=

@@ -82,8 +82,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pv-demo: pv_user_init: error %d\n", err);
 		return 1;
 	}
-	printf("pv-demo: site table %s, %u sites of %u bytes\n",
-	       u.sealed_at_runtime ? "sealed at start-up" : "sealed by elfscan",
+	printf("pv-demo: site table sealed by elfscan, %u sites of %u bytes\n",
 	       u.hdr->count, u.hdr->site_len);
 	for (unsigned m = 0; m < 3; m++) {
 		if (pv_user_repatch(&u, modes[m], 0, 0))

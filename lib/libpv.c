@@ -1,6 +1,5 @@
 /* libpv.c: the userspace self-patching runtime: finds the program's own site
  * table and templates, and patches its text with the kernel's patcher. */
-#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -56,48 +55,6 @@ static int user_write(void *ctx, uint64_t addr, const uint8_t *buf,
 
 const struct pv_mem pv_user_mem = { user_ptr, user_read, user_write, 0 };
 
-struct raw_site {
-	uint64_t addr;
-	struct pv_site rec;
-};
-
-static int by_addr(const void *a, const void *b)
-{
-	const struct raw_site *x = a, *y = b;
-
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
-}
-
-/* What elfscan --emit-table does at build time, for unsealed programs:
- * sort the records by site address and write the header. */
-static int seal(struct pv_table_hdr *h, size_t bytes)
-{
-	struct pv_site *rec = (struct pv_site *)(h + 1);
-	size_t n = (bytes - sizeof(*h)) / sizeof(*rec);
-	struct raw_site *tmp = calloc(n ? n : 1, sizeof(*tmp));
-
-	if (!tmp)
-		return -PV_ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		tmp[i].addr = pv_site_addr(&rec[i]);
-		tmp[i].rec = rec[i];
-	}
-	qsort(tmp, n, sizeof(*tmp), by_addr);
-	if (protect((uint64_t)(uintptr_t)h, bytes, PROT_READ | PROT_WRITE)) {
-		free(tmp);
-		return -PV_EPERM;
-	}
-	for (size_t i = 0; i < n; i++) {
-		rec[i] = tmp[i].rec;
-		rec[i].offset = (int32_t)(tmp[i].addr - (uintptr_t)&rec[i]);
-	}
-	*h = (struct pv_table_hdr){ PV_TABLE_MAGIC, PV_TABLE_VERSION,
-				    PV_SITE_LEN, sizeof(*h), (uint32_t)n,
-				    pv_ops_abi_hash() };
-	free(tmp);
-	return protect((uint64_t)(uintptr_t)h, bytes, PROT_READ);
-}
-
 int pv_user_init(struct pv_user *u, enum pv_patch_mode mode, pv_site_cb cb,
 		 void *ctx)
 {
@@ -109,13 +66,7 @@ int pv_user_init(struct pv_user *u, enum pv_patch_mode mode, pv_site_cb cb,
 	pv_ops = user_pv_ops;
 	u->hdr = h;
 	u->mode = -1;
-	if (h->magic == PV_TABLE_RAW_MAGIC) {
-		err = seal(h, bytes);
-		if (err)
-			return err;
-		u->sealed_at_runtime = 1;
-	}
-	err = pv_table_check(h, bytes);
+	err = pv_table_check(h, bytes); /* -PV_ENOEXEC: not sealed by elfscan */
 	if (err)
 		return err;
 	err = pv_backend_build(&u->be, PV_BACKEND_USER, "user",

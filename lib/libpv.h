@@ -28,15 +28,13 @@ struct pv_user {
 	struct pv_patch_stats st;
 	const struct pv_table_hdr *hdr;
 	int mode; /* -1: as built */
-	int sealed_at_runtime;
-	uint64_t text_hash;
 };
 
 /*
  * Fills pv_ops with the userspace backend and patches every site of the
- * program to mode.  A table that elfscan did not seal is sealed in place
- * (sorted, header written) first.  cb, if not NULL, sees every decision.
- * Returns 0 or -PV_E*.
+ * program to mode.  The program must have been sealed by elfscan
+ * --emit-table at build time, like the kernel (-PV_ENOEXEC otherwise).  cb,
+ * if not NULL, sees every decision.  Returns 0 or -PV_E*.
  */
 int pv_user_init(struct pv_user *u, enum pv_patch_mode mode, pv_site_cb cb,
 		 void *ctx);

@@ -26,15 +26,10 @@ $(BENCH_OUT)/loops_retpo.o: bench/loops_fptr.c $(BENCH_HDRS)
 	$(Q)$(CC) $(BENCH_CFLAGS) $(BENCH_RETPO_FLAGS) \
 		-DBENCH_FPTR_TABLE=bench_retpo_loops -c $< -o $@
 
-# libpv's object lists are only known once every fragment is read: expand
-# them a second time.  sort drops an object named by both lists.
-.SECONDEXPANSION:
-$(BENCH_OUT)/bench_ops: $(BENCH_OPS_OBJS) $$(LIBPV_OBJS) $$(PV_HOST_OBJS) \
-		lib/pv-user.ld
-	$(Q)$(CC) $(BENCH_CFLAGS) $(LIBPV_LDFLAGS) -o $@ $(BENCH_OPS_OBJS) \
-		$(sort $(LIBPV_OBJS) $(PV_HOST_OBJS))
+$(BENCH_OUT)/bench_ops: $(BENCH_OPS_OBJS) $(LIBPV_DEPS)
+	$(call LIBPV_LINK,$(BENCH_OPS_OBJS))
 
-$(BENCH_OUT)/bench_patch: $(BENCH_PATCH_OBJS) $$(PV_HOST_OBJS)
+$(BENCH_OUT)/bench_patch: $(BENCH_PATCH_OBJS) $(PV_HOST_OBJS)
 	$(Q)$(CC) $(BENCH_CFLAGS) -o $@ $(BENCH_PATCH_OBJS) $(PV_HOST_OBJS)
 
 $(BENCH_OUT)/bench_report: $(BENCH_REPORT_OBJS)

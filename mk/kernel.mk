@@ -84,17 +84,10 @@ endef
 $(eval $(call KERNEL_LINK,$(KDIR),$(KERNEL_OBJS)))
 $(eval $(call KERNEL_LINK,$(KDIR_NOPV),$(KERNEL_NOPV_OBJS)))
 
-# elfscan validates and sorts the sites and seals the table header.
-# Without it the kernel boots with every site indirect, and says so.
-ELFSCAN := $(BUILD)/tools/elfscan
-ifneq ($(wildcard tools/elfscan_main.c),)
+# elfscan validates and sorts the sites and seals the table header (an
+# image that skipped this boots with every site indirect, and says so).
 $(KDIR)/kernel.elf: $(KDIR)/kernel.raw.elf $(ELFSCAN)
 	$(Q)$(ELFSCAN) --emit-table $< -o $@
-else
-$(KDIR)/kernel.elf: $(KDIR)/kernel.raw.elf
-	@echo "kernel.mk: no elfscan yet: $@ keeps an unsealed site table" >&2
-	$(Q)cp $< $@
-endif
 
 # PV=n has no sites: nothing to seal.
 $(KDIR_NOPV)/kernel.elf: $(KDIR_NOPV)/kernel.raw.elf

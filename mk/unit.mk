@@ -6,9 +6,8 @@ $(BUILD)/tests/unit/test_patch: tests/unit/test_patch.c $(PV_HOST_OBJS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(UNIT_CFLAGS) -o $@ $^ -lcmocka
 
-$(BUILD)/tests/unit/test_selfpatch: tests/unit/test_selfpatch.c $(LIBPV_OBJS) lib/pv-user.ld
-	@mkdir -p $(@D)
-	$(Q)$(CC) $(UNIT_CFLAGS) $(LIBPV_LDFLAGS) -o $@ tests/unit/test_selfpatch.c $(LIBPV_OBJS) -lcmocka
+$(BUILD)/tests/unit/test_selfpatch: tests/unit/test_selfpatch.c $(LIBPV_DEPS)
+	$(call LIBPV_LINK,tests/unit/test_selfpatch.c,-lcmocka)
 
 ALL += $(BUILD)/tests/unit/test_patch $(BUILD)/tests/unit/test_selfpatch
 TESTS += tests/unit/patch.t tests/unit/selfpatch.t

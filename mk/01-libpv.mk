@@ -1,5 +1,6 @@
 # libpv: the userspace self-patching runtime and its demo.  Objects are
 # linked directly (not archived) so the template records always come along.
+# Read right after 00-paravirt.mk, so every later fragment can use it.
 
 LIBPV_CFLAGS := $(HOST_CFLAGS) -mno-red-zone -fcf-protection=none -Ilib
 LIBPV_OBJS := $(BUILD)/lib/libpv.o $(BUILD)/lib/user_ops.o \
@@ -18,8 +19,19 @@ $(BUILD)/lib/alt-user.o: alt-sites/user.S include/pv/template.h include/pv/ops.h
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(LIBPV_CFLAGS) -c $< -o $@
 
-$(BUILD)/lib/pv-demo: $(BUILD)/lib/demo.o $(LIBPV_OBJS) lib/pv-user.ld
-	$(Q)$(CC) $(LIBPV_CFLAGS) $(LIBPV_LDFLAGS) -o $@ $(BUILD)/lib/demo.o $(LIBPV_OBJS)
+# A libpv program is built like the kernel: linked raw, then elfscan checks
+# its sites and seals its table.  $(call LIBPV_LINK,OBJS[,LIBS]) in a recipe
+# whose prerequisites include $(LIBPV_DEPS).
+LIBPV_DEPS = $(LIBPV_OBJS) lib/pv-user.ld $(ELFSCAN)
+define LIBPV_LINK
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(LIBPV_CFLAGS) $(LIBPV_LDFLAGS) -o $@.raw $(1) $(LIBPV_OBJS) $(2)
+	$(Q)$(ELFSCAN) --emit-table $@.raw -o $@
+	$(Q)rm -f $@.raw
+endef
+
+$(BUILD)/lib/pv-demo: $(BUILD)/lib/demo.o $(LIBPV_DEPS)
+	$(call LIBPV_LINK,$(BUILD)/lib/demo.o)
 
 ALL += $(BUILD)/lib/pv-demo
 TESTS += tests/unit/pv-demo.t
