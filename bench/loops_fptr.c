@@ -1,5 +1,7 @@
-/* loops_fptr.c: the loops as plain C calls through the pv_ops function
- * pointers.  Built twice: as is, and with retpolines (BENCH_FPTR_TABLE). */
+/* loops_fptr.c: the loops as plain C calls through a function-pointer table
+ * (libpv's user_pv_ops, the functions pv_ops holds; not pv_ops itself, whose
+ * unannotated calls elfscan flags).  Built twice: as is, and with
+ * retpolines (BENCH_FPTR_TABLE). */
 #include "libpv.h"
 #include "bench.h"
 
@@ -9,11 +11,11 @@
 
 #define NOINLINE __attribute__((noinline))
 
-#define FPTR_IRQ(k) pv_ops.irq_disable(); pv_ops.irq_enable();
-#define FPTR_SAVE(k) s += pv_ops.irq_save_fl();
-#define FPTR_PTE(k) pv_ops.set_pte(p + (k), i);
-#define FPTR_CR3(k) s += pv_ops.read_cr3();
-#define FPTR_TSC(k) s += pv_ops.read_tsc();
+#define FPTR_IRQ(k) user_pv_ops.irq_disable(); user_pv_ops.irq_enable();
+#define FPTR_SAVE(k) s += user_pv_ops.irq_save_fl();
+#define FPTR_PTE(k) user_pv_ops.set_pte(p + (k), i);
+#define FPTR_CR3(k) s += user_pv_ops.read_cr3();
+#define FPTR_TSC(k) s += user_pv_ops.read_tsc();
 
 static NOINLINE unsigned long long fptr_irq(unsigned long n)
 {
