@@ -8,6 +8,7 @@
 #ifdef PV_NO_PARAVIRT
 #include "native/native_inline.h"
 #include "native/native.h"
+#include "core/traps.h" /* msr_read_safe, msr_write_safe */
 #define PV__W(pv, nat) nat
 #else
 #include "pv/pvop.h"
@@ -110,13 +111,13 @@ static inline void pv_write_msr(unsigned int msr, unsigned long long v)
 static inline unsigned long long pv_read_msr_safe(unsigned int msr, int *err)
 {
 	return PV__W(PVOP_CALL2(read_msr_safe, msr, err),
-		     native_read_msr_safe(msr, err));
+		     msr_read_safe(msr, err));
 }
 
 static inline int pv_write_msr_safe(unsigned int msr, unsigned long long v)
 {
 	return PV__W((int)PVOP_CALL2(write_msr_safe, msr, v),
-		     native_write_msr_safe(msr, v));
+		     msr_write_safe(msr, v));
 }
 
 static inline unsigned long long pv_read_tsc(void)

@@ -69,8 +69,8 @@ int probe_write_u64(volatile void *p, uint64_t v)
  * exception table names them.  The op functions call them (noinline), so
  * the inliner, which refuses non-leaf bodies, never copies them to a site.
  */
-__noinline int probe_msr(int write, unsigned int msr, uint32_t *lo,
-			 uint32_t *hi)
+static __noinline int probe_msr(int write, unsigned int msr, uint32_t *lo,
+				uint32_t *hi)
 {
 	int err = 0;
 
@@ -89,4 +89,19 @@ __noinline int probe_msr(int write, unsigned int msr, uint32_t *lo,
 			 : "c"(msr), [w] "r"(write), [eio] "i"(-PV_EIO)
 			 : "memory");
 	return err;
+}
+
+unsigned long long msr_read_safe(unsigned int msr, int *err)
+{
+	uint32_t lo = 0, hi = 0;
+
+	*err = probe_msr(0, msr, &lo, &hi);
+	return *err ? 0 : (unsigned long long)hi << 32 | lo;
+}
+
+int msr_write_safe(unsigned int msr, unsigned long long v)
+{
+	uint32_t lo = (uint32_t)v, hi = (uint32_t)(v >> 32);
+
+	return probe_msr(1, msr, &lo, &hi);
 }

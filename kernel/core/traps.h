@@ -62,9 +62,11 @@ extern struct trap_record trap_last_fixup;
 int extable_fixup(struct trap_frame *f, uint64_t cr2);
 int probe_read_u64(const volatile void *p, uint64_t *v);
 int probe_write_u64(volatile void *p, uint64_t v);
-/* rdmsr (write 0) or wrmsr of lo:hi; 0, or -PV_EIO if the access faulted.
- * Shared by the native and Xen backends' _safe MSR ops. */
-int probe_msr(int write, unsigned int msr, uint32_t *lo, uint32_t *hi);
+/* The read_msr_safe / write_msr_safe ops of both backends: rdmsr/wrmsr
+ * under an exception-table fixup; a fault gives -PV_EIO (err, or the
+ * return value). */
+unsigned long long msr_read_safe(unsigned int msr, int *err);
+int msr_write_safe(unsigned int msr, unsigned long long v);
 
 /*
  * EXTABLE(insn, fixup): if the instruction at label insn faults, resume at

@@ -36,21 +36,6 @@ void native_write_msr(unsigned int msr, unsigned long long v)
 	__native_write_msr(msr, v);
 }
 
-unsigned long long native_read_msr_safe(unsigned int msr, int *err)
-{
-	uint32_t lo = 0, hi = 0;
-
-	*err = probe_msr(0, msr, &lo, &hi);
-	return *err ? 0 : (unsigned long long)hi << 32 | lo;
-}
-
-int native_write_msr_safe(unsigned int msr, unsigned long long v)
-{
-	uint32_t lo = (uint32_t)v, hi = (uint32_t)(v >> 32);
-
-	return probe_msr(1, msr, &lo, &hi);
-}
-
 unsigned long long native_read_tsc(void)
 {
 	return __native_read_tsc();

@@ -34,8 +34,6 @@ unsigned long native_read_cr4(void);
 void native_write_cr4(unsigned long v);
 unsigned long long native_read_msr(unsigned int msr);
 void native_write_msr(unsigned int msr, unsigned long long v);
-unsigned long long native_read_msr_safe(unsigned int msr, int *err);
-int native_write_msr_safe(unsigned int msr, unsigned long long v);
 unsigned long long native_read_tsc(void);
 unsigned long long native_read_tscp(unsigned int *aux);
 void native_load_gdt(const void *dtr);

@@ -1,5 +1,6 @@
 /* ops.c: the native backend's ops table, copied into pv_ops at boot and
  * read by the planner (direct-call targets, bodies to inline). */
+#include "core/traps.h"
 #include "native/native.h"
 
 /* Every slot filled (pvboot.c checks it at boot); none may be NULL. */
@@ -21,8 +22,8 @@ const struct pv_ops native_pv_ops = {
 	.write_cr4 = native_write_cr4,
 	.read_msr = native_read_msr,
 	.write_msr = native_write_msr,
-	.read_msr_safe = native_read_msr_safe,
-	.write_msr_safe = native_write_msr_safe,
+	.read_msr_safe = msr_read_safe, /* core/extable.c */
+	.write_msr_safe = msr_write_safe,
 	.read_tsc = native_read_tsc,
 	.read_tscp = native_read_tscp,
 	.load_gdt = native_load_gdt,

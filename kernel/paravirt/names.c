@@ -32,7 +32,6 @@ static const char *const reason_strs[PV_NR_REASONS] = {
 	[PV_R_NO_BODY] = "backend function body unknown",
 	[PV_R_BODY_UNDECODABLE] = "body does not decode",
 	[PV_R_BODY_NO_RET] = "body has no ret within the scan window",
-	[PV_R_BODY_MULTI_RET] = "body returns from more than one place",
 	[PV_R_BODY_CALLS] = "body is not a leaf (calls)",
 	[PV_R_BODY_STACK] = "body uses the stack",
 	[PV_R_BODY_BRANCH_OUT] = "body branches outside itself",

@@ -92,21 +92,6 @@ void xen_write_msr(unsigned int msr, unsigned long long v)
 			 : "memory");
 }
 
-unsigned long long xen_read_msr_safe(unsigned int msr, int *err)
-{
-	uint32_t lo = 0, hi = 0;
-
-	*err = probe_msr(0, msr, &lo, &hi);
-	return *err ? 0 : (unsigned long long)hi << 32 | lo;
-}
-
-int xen_write_msr_safe(unsigned int msr, unsigned long long v)
-{
-	uint32_t lo = (uint32_t)v, hi = (uint32_t)(v >> 32);
-
-	return probe_msr(1, msr, &lo, &hi);
-}
-
 /* The TSC is not trapped for a PV guest (Xen's default tsc_mode). */
 unsigned long long xen_read_tsc(void)
 {

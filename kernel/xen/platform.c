@@ -3,6 +3,7 @@
 #include "core/kernel.h"
 #include "core/platform.h"
 #include "core/cmdloop.h"
+#include "core/traps.h"
 #include "pv/sites.h"
 #include "xen/domu.h"
 #include "xen/xen_pv.h"
@@ -26,8 +27,8 @@ const struct pv_ops xen_pv_ops = {
 	.write_cr4 = xen_write_cr4,
 	.read_msr = xen_read_msr,
 	.write_msr = xen_write_msr,
-	.read_msr_safe = xen_read_msr_safe,
-	.write_msr_safe = xen_write_msr_safe,
+	.read_msr_safe = msr_read_safe, /* core/extable.c: a #GP Xen injects */
+	.write_msr_safe = msr_write_safe,
 	.read_tsc = xen_read_tsc,
 	.read_tscp = xen_read_tscp,
 	.load_gdt = xen_load_gdt,

@@ -153,8 +153,6 @@ unsigned long xen_read_cr4(void);
 void xen_write_cr4(unsigned long v);
 unsigned long long xen_read_msr(unsigned int msr);
 void xen_write_msr(unsigned int msr, unsigned long long v);
-unsigned long long xen_read_msr_safe(unsigned int msr, int *err);
-int xen_write_msr_safe(unsigned int msr, unsigned long long v);
 unsigned long long xen_read_tsc(void);
 unsigned long long xen_read_tscp(unsigned int *aux);
 void xen_load_gdt(const void *dtr);
