@@ -90,7 +90,7 @@ PV_TEMPLATE NB, read_tsc, RAX | RDX
 	orq %rdx, %rax
 PV_TEMPLATE_END
 
-PV_TEMPLATE NB, read_tscp, RAX | RCX | RDX
+PV_TEMPLATE NB, read_tscp, RAX | RCX | RDX, PV_FEAT_RDTSCP
 	rdtscp
 	movl %ecx, (%rdi)
 	shlq $32, %rdx

@@ -80,7 +80,7 @@ PV_TEMPLATE XB, read_tsc, RAX | RDX
 	orq %rdx, %rax
 PV_TEMPLATE_END
 
-PV_TEMPLATE XB, read_tscp, RAX | RCX | RDX
+PV_TEMPLATE XB, read_tscp, RAX | RCX | RDX, PV_FEAT_RDTSCP
 	rdtscp
 	shlq $32, %rdx
 	orq %rdx, %rax

@@ -210,7 +210,7 @@ static double patch_once(struct target *t, const struct pv_backend *be,
 	memset(st, 0, sizeof(*st));
 	t0 = bench_cpu_ns();
 	err = pv_patch_table((const void *)(t->buf + T_TABLE), T_BASE + T_TABLE,
-			     be, m, -1, PV_PATCH_FULL, st, NULL, NULL);
+			     sizeof(struct pv_table_hdr) + 8ull * t->n, be, m, -1, PV_PATCH_FULL, st, NULL, NULL);
 	t1 = bench_cpu_ns();
 	if (err || st->refused || st->sites != t->n)
 		return -1;

@@ -1,5 +1,6 @@
 /* libpv.c: the userspace self-patching runtime: finds the program's own site
  * table and templates, and patches its text with the kernel's patcher. */
+#include <cpuid.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -55,6 +56,16 @@ static int user_write(void *ctx, uint64_t addr, const uint8_t *buf,
 
 const struct pv_mem pv_user_mem = { user_ptr, user_read, user_write, 0 };
 
+/* PV_FEAT_* of the CPU this program runs on. */
+static unsigned host_features(void)
+{
+	unsigned a, b, c, d, f = 0;
+
+	if (__get_cpuid(0x80000001u, &a, &b, &c, &d) && (d & (1u << 27)))
+		f |= PV_FEAT_RDTSCP;
+	return f;
+}
+
 int pv_user_init(struct pv_user *u, enum pv_patch_mode mode, pv_site_cb cb,
 		 void *ctx)
 {
@@ -65,6 +76,7 @@ int pv_user_init(struct pv_user *u, enum pv_patch_mode mode, pv_site_cb cb,
 	memset(u, 0, sizeof(*u));
 	pv_ops = user_pv_ops;
 	u->hdr = h;
+	u->table_size = bytes;
 	u->mode = -1;
 	err = pv_table_check(h, bytes); /* -PV_ENOEXEC: not sealed by elfscan */
 	if (err)
@@ -79,6 +91,7 @@ int pv_user_init(struct pv_user *u, enum pv_patch_mode mode, pv_site_cb cb,
 			       &__pv_inline, &pv_user_mem);
 	if (err)
 		return err;
+	u->be.cpu_features = host_features();
 	return pv_user_repatch(u, mode, cb, ctx);
 }
 
@@ -88,8 +101,8 @@ int pv_user_repatch(struct pv_user *u, enum pv_patch_mode mode, pv_site_cb cb,
 	int err;
 
 	memset(&u->st, 0, sizeof(u->st));
-	err = pv_patch_table(u->hdr, (uint64_t)(uintptr_t)u->hdr, &u->be,
-			     &pv_user_mem, u->mode, mode, &u->st, cb, ctx);
+	err = pv_patch_table(u->hdr, (uint64_t)(uintptr_t)u->hdr, u->table_size,
+			     &u->be, &pv_user_mem, u->mode, mode, &u->st, cb, ctx);
 	if (!err)
 		u->mode = mode;
 	return err;

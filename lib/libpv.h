@@ -27,6 +27,7 @@ struct pv_user {
 	struct pv_backend be;
 	struct pv_patch_stats st;
 	const struct pv_table_hdr *hdr;
+	uint64_t table_size; /* bytes of .pv_table */
 	int mode; /* -1: as built */
 };
 

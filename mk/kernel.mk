@@ -27,7 +27,7 @@ KERNEL_PV_SRCS := core/pvboot.c core/selftest_corrupt.c native/ops.c \
 # in both builds, the patch-cost pass in PV=y only.
 KERNEL_SRCS += core/bench_step.c core/bench_paths.c
 KERNEL_PV_SRCS += core/bench_patch.c
-KERNEL_NOPV_SRCS := core/pvboot_nopv.c paravirt/hash.c
+KERNEL_NOPV_SRCS := core/pvboot_nopv.c paravirt/hash.c paravirt/names.c
 # Xen PV backend (issue 6): mk/xen.mk lists its sources, so it is read
 # here, before the object lists below are fixed.  PV=y image only.
 include mk/xen.mk

@@ -10,9 +10,11 @@
 #include "pvpatch.h"
 
 static const char usage_text[] =
-	"usage: pvpatch [--backend B] [--no-inline] [--site-len N] IN -o OUT\n"
-	"       pvpatch --diff [--backend B] [--no-inline] IN [-o OUT]\n"
-	"       pvpatch --text-hash [--backend B] [--no-inline] IN [-o OUT]\n"
+	"usage: pvpatch [--backend B] [--no-inline] [--cpu-features F]\n"
+	"               [--site-len N] IN -o OUT\n"
+	"       pvpatch --diff [--backend B] [--no-inline] [--cpu-features F] IN [-o OUT]\n"
+	"       pvpatch --text-hash [--backend B] [--no-inline] [--cpu-features F]\n"
+	"               IN [-o OUT]\n"
 	"       pvpatch --lengths [--section NAME] FILE\n";
 
 static const char help_text[] =
@@ -22,6 +24,9 @@ static const char help_text[] =
 	"  --backend B      native (default), xen or user: the backend's ops\n"
 	"                   table B_pv_ops must be in the image\n"
 	"  --no-inline      direct calls only (as the pv.noinline boot flag)\n"
+	"  --cpu-features F the CPU to patch for: all (default), none, or a\n"
+	"                   comma list (rdtscp); a template needing a feature\n"
+	"                   the CPU lacks stays out, as at boot\n"
 	"  --site-len N     require the table's site length to be N\n"
 	"  -o, --output OUT write the patched image\n"
 	"  --diff           per site: func+off, old and new bytes with their\n"
@@ -68,11 +73,38 @@ static int check_opts(struct pvpatch_opts *o, int argc, char **argv)
 	return -1;
 }
 
+/* "all", "none" or a comma list of feature names into PV_FEAT_* bits. */
+static int parse_features(const char *s, unsigned *out)
+{
+	char buf[128], *tok, *save;
+
+	if (!strcmp(s, "all") || !strcmp(s, "none")) {
+		*out = strcmp(s, "all") ? 0 : PV_FEAT_ALL;
+		return 0;
+	}
+	if (strlen(s) >= sizeof(buf))
+		return -1;
+	strcpy(buf, s);
+	*out = 0;
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		unsigned i = 0;
+
+		while (i < PV_NR_FEATS && strcmp(tok, pv_feature_name(i)))
+			i++;
+		if (i == PV_NR_FEATS)
+			return -1;
+		*out |= 1u << i;
+	}
+	return 0;
+}
+
 static int parse_opts(int argc, char **argv, struct pvpatch_opts *o)
 {
 	static const struct option lo[] = {
 		{ "backend", required_argument, NULL, 'b' },
 		{ "no-inline", no_argument, NULL, 'n' },
+		{ "cpu-features", required_argument, NULL, 'f' },
 		{ "site-len", required_argument, NULL, 'l' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "diff", no_argument, NULL, 'd' },
@@ -86,12 +118,17 @@ static int parse_opts(int argc, char **argv, struct pvpatch_opts *o)
 	int c;
 
 	memset(o, 0, sizeof(*o));
+	o->cpu_features = PV_FEAT_ALL;
 	optind = 0; /* glibc: rescan from scratch on every call */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "ho:", lo, NULL)) != -1) {
 		switch (c) {
 		case 'b': o->backend = optarg; break;
 		case 'n': o->no_inline = 1; break;
+		case 'f':
+			if (parse_features(optarg, &o->cpu_features))
+				return usage("bad --cpu-features");
+			break;
 		case 'o': o->out = optarg; break;
 		case 'd': o->diff = 1; break;
 		case 't': o->text_hash = 1; break;

@@ -10,6 +10,7 @@ struct pvpatch_opts {
 	const char *backend;
 	const char *in, *out, *section;
 	unsigned site_len; /* 0: whatever the table says */
+	unsigned cpu_features; /* PV_FEAT_* of the CPU patched for */
 	int no_inline, diff, text_hash, lengths;
 };
 

@@ -15,6 +15,7 @@ struct run {
 	struct pv_backend be;
 	struct pv_table_hdr hdr;
 	uint64_t table_addr;
+	uint64_t table_size;
 	unsigned refused;
 };
 
@@ -70,6 +71,7 @@ static int read_table(struct run *r)
 			       "too small for a header");
 	memcpy(&r->hdr, t->bytes, sizeof(r->hdr));
 	r->table_addr = t->addr;
+	r->table_size = t->sh.sh_size;
 	err = pv_table_check(&r->hdr, t->sh.sh_size);
 	if (err == -PV_ENOEXEC)
 		return elf_err(
@@ -125,6 +127,7 @@ static int build_backend(struct run *r, unsigned id)
 	if (err)
 		return elf_err(r->img, name, "cannot build the backend: %s",
 			       strerror(-err));
+	r->be.cpu_features = r->o->cpu_features;
 	/* as the kernel's Xen platform does, for the planner's page fallback */
 	if (id == PV_BACKEND_XEN) {
 		const struct elf_sym *hp = elf_sym_by_name(r->img, "hypercall_page");
@@ -214,7 +217,7 @@ int pvpatch_run(struct elf_image *img, const struct pvpatch_opts *o)
 	if (elf_image_cow(img) || read_table(&r) ||
 	    build_backend(&r, (unsigned)id))
 		return -1;
-	err = pv_patch_table(&r.hdr, r.table_addr, &r.be, &r.m, -1,
+	err = pv_patch_table(&r.hdr, r.table_addr, r.table_size, &r.be, &r.m, -1,
 			     o->no_inline ? PV_PATCH_NOINLINE : PV_PATCH_FULL,
 			     &st, site_done, &r);
 	if (err)

@@ -30,14 +30,23 @@
 	(PV_REG_RAX | PV_REG_RCX | PV_REG_RDX | PV_REG_RSI | PV_REG_RDI |      \
 	 PV_REG_R8 | PV_REG_R9 | PV_REG_R10 | PV_REG_R11)
 
+/*
+ * CPU features a template's bytes need (its record's features field).  The
+ * planner keeps a template out of a site unless the CPU has all of them;
+ * the backend's function then runs instead and must work without them.
+ */
+#define PV_FEAT_RDTSCP 0x0001 /* CPUID 0x80000001 EDX bit 27 */
+#define PV_NR_FEATS 1
+#define PV_FEAT_ALL ((1u << PV_NR_FEATS) - 1)
+
 #ifdef __ASSEMBLER__
 /*
- * PV_TEMPLATE backend_id, op_name, clobber_mask ... PV_TEMPLATE_END
+ * PV_TEMPLATE backend_id, op_name, clobber_mask[, features] ... PV_TEMPLATE_END
  * Bytes go to .pv_template_code; the record to .pv_templates.  PC-relative
  * fields in the bytes are found by decoding them, so the record needs no
  * relocation list that could disagree with the bytes.
  */
-.macro PV_TEMPLATE backend, op, clobbers
+.macro PV_TEMPLATE backend, op, clobbers, features=0
 	.pushsection .pv_templates, "a"
 	.balign 4
 	.long 7771f - .
@@ -45,7 +54,7 @@
 	.byte \backend
 	.byte 7772f - 7771f
 	.short \clobbers
-	.short 0
+	.short \features
 	.popsection
 	.pushsection .pv_template_code, "ax"
 7771:
@@ -64,7 +73,7 @@ struct pv_template {
 	uint8_t backend;
 	uint8_t len;
 	uint16_t clobbers; /* PV_REG_* the bytes may write */
-	uint16_t flags;
+	uint16_t features; /* PV_FEAT_* the CPU must have */
 };
 _Static_assert(sizeof(struct pv_template) == 12, "template record is 12 bytes");
 #endif

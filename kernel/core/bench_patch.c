@@ -90,8 +90,9 @@ static int shadow_reset(void)
 		return -PV_E2BIG;
 	shadow_end = (uint64_t)_stext + len;
 	memcpy(shadow, _stext, len);
-	return pv_patch_table(st->hdr, (uint64_t)st->hdr, st->be, &shadow_mem,
-			      st->mode, PV_PATCH_NOPATCH, &stats, NULL, NULL);
+	return pv_patch_table(st->hdr, (uint64_t)st->hdr, st->table_size,
+			      st->be, &shadow_mem, st->mode, PV_PATCH_NOPATCH,
+			      &stats, NULL, NULL);
 }
 
 /*
@@ -125,9 +126,16 @@ static unsigned sub_build(int strat, enum pv_patch_mode to)
 	return k;
 }
 
+/* Bytes of sub as a table section: its header and the records in use. */
+static uint64_t sub_size(void)
+{
+	return sizeof(sub.h) + 8ull * sub.h.count;
+}
+
 /* One patch pass to count: the table, from which mode to which. */
 struct pass {
 	const struct pv_table_hdr *hdr;
+	uint64_t size; /* bytes of the table: header and records */
 	const struct pv_backend *be;
 	int from;
 	enum pv_patch_mode to;
@@ -139,8 +147,8 @@ static void run_pass(void *arg)
 {
 	struct pass *p = arg;
 
-	p->err = pv_patch_table(p->hdr, (uint64_t)p->hdr, p->be, &shadow_mem,
-				p->from, p->to, &p->stats, NULL, NULL);
+	p->err = pv_patch_table(p->hdr, (uint64_t)p->hdr, p->size, p->be,
+				&shadow_mem, p->from, p->to, &p->stats, NULL, NULL);
 }
 
 /*
@@ -215,7 +223,8 @@ static void cost_passes(const char *pf, uint64_t fixed)
 	static struct pass p;
 	uint64_t n;
 
-	p = (struct pass){ .hdr = pvboot_state()->hdr, .from = -1,
+	p = (struct pass){ .hdr = pvboot_state()->hdr,
+			   .size = pvboot_state()->table_size, .from = -1,
 			   .to = PV_PATCH_FULL };
 	n = count_pass(&p, 1);
 	print_pass(pf, "boot_pass", &p, n, fixed, matches_boot());
@@ -240,7 +249,7 @@ static void cost_strategies(const char *pf, uint64_t fixed)
 
 		if (!sub_build((int)s, PV_PATCH_FULL))
 			continue;
-		p = (struct pass){ .hdr = &sub.h, .from = -1,
+		p = (struct pass){ .hdr = &sub.h, .size = sub_size(), .from = -1,
 				   .to = PV_PATCH_FULL };
 		n = count_pass(&p, 1);
 		snprintf(extra, sizeof(extra), ",\"strategy\":\"%s\"",
@@ -294,7 +303,7 @@ void bench_patch_cost(const char *pf)
 		return;
 	}
 	sub_build(PV_NR_STRATS, PV_PATCH_FULL); /* no records */
-	p = (struct pass){ .hdr = &sub.h, .from = -1,
+	p = (struct pass){ .hdr = &sub.h, .size = sub_size(), .from = -1,
 			   .to = PV_PATCH_FULL };
 	fixed = count_pass(&p, 1);
 	print_pass(pf, "fixed", &p, fixed, 0, "");

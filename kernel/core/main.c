@@ -107,9 +107,12 @@ int kernel_report(int pass)
 	printk("pv-summary: {\"platform\":\"%s\",\"sites\":%u,\"inline\":%u,"
 	       "\"hypercall\":%u,\"direct\":%u,\"indirect\":%u,"
 	       "\"refused\":%u,\"text_hash\":\"%016llx\","
+	       "\"cpu_features\":\"%s\","
 	       "\"selftests_pass\":%u,\"selftests_fail\":%u}\n",
 	       cur_platform->name, s.sites, s.inline_, s.hypercall, s.direct,
-	       s.indirect, s.refused, (unsigned long long)s.text_hash, ok, bad);
+	       s.indirect, s.refused, (unsigned long long)s.text_hash,
+	       s.cpu_features,
+	       ok, bad);
 	printk("RESULT: %s\n", pass ? "PASS" : "FAIL");
 	return pass;
 }

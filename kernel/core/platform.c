@@ -4,6 +4,8 @@
 #include "core/platform.h"
 #include "native/native.h"
 #include "native/native_inline.h"
+#include "pv/pvcalls.h"
+#include "pv/template.h"
 
 #define CPUID_HV_PRESENT (1u << 31) /* leaf 1 ECX: running under a VMM */
 
@@ -29,6 +31,23 @@ static void read_signature(void)
 const char *platform_hypervisor(void)
 {
 	return hv_signature;
+}
+
+unsigned cpu_features;
+
+unsigned cpu_features_detect(void)
+{
+	unsigned int a = 0x80000000u, b, c = 0, d;
+
+	cpu_features = 0;
+	pv_cpuid(&a, &b, &c, &d);
+	if (a < 0x80000001u)
+		return 0;
+	a = 0x80000001u, c = 0;
+	pv_cpuid(&a, &b, &c, &d);
+	if (d & (1u << 27))
+		cpu_features |= PV_FEAT_RDTSCP;
+	return cpu_features;
 }
 
 /*

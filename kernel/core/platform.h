@@ -27,6 +27,10 @@ struct platform {
 /* core/platform.c: which platform is this, from the CPUID leaves. */
 const struct platform *platform_detect(void);
 const char *platform_hypervisor(void);
+/* PV_FEAT_* (pv/template.h) of this CPU through the cpuid op; pv_ops must
+ * be filled.  Sets cpu_features, which ops that need a feature read. */
+unsigned cpu_features_detect(void);
+extern unsigned cpu_features;
 
 /* core/timer.c */
 extern volatile unsigned long long timer_ticks;

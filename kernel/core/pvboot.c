@@ -109,8 +109,8 @@ int pvboot_repatch(enum pv_patch_mode to, struct pv_patch_stats *st)
 	memset(st, 0, sizeof(*st));
 	/* No interrupt handler may run a half-considered site. */
 	flags = pv_irq_save();
-	err = pv_patch_table(state.hdr, (uint64_t)state.hdr, &backend, &kmem,
-			     state.mode, to, st, NULL, NULL);
+	err = pv_patch_table(state.hdr, (uint64_t)state.hdr, state.table_size,
+			     &backend, &kmem, state.mode, to, st, NULL, NULL);
 	sync_core();
 	if (!err)
 		state.mode = to;
@@ -224,6 +224,7 @@ int pvboot_patch(const struct platform *pf)
 	int err;
 
 	state.hdr = (const struct pv_table_hdr *)__pv_table_start;
+	state.table_size = (uint64_t)(__pv_table_end - __pv_table_start);
 	state.be = &backend;
 	state.mem = &kmem;
 	state.boot_mode = boot_mode();
@@ -234,9 +235,10 @@ int pvboot_patch(const struct platform *pf)
 			       (uint64_t)__pv_hcalls_start,
 			       (uint64_t)__pv_hcalls_end, &__pv_inline, &kmem);
 	backend.hypercall_page = (uint64_t)pf->hypercall_page;
+	backend.cpu_features = cpu_features_detect();
 	if (!err)
-		err = pv_patch_table(state.hdr, (uint64_t)state.hdr, &backend,
-				     &kmem, -1, boot_mode(), &boot_stats,
+		err = pv_patch_table(state.hdr, (uint64_t)state.hdr,
+				     state.table_size, &backend, &kmem, -1, boot_mode(), &boot_stats,
 				     kflags.debug ? debug_site : NULL, NULL);
 	sync_core();
 	if (err == -PV_ENOEXEC) {
@@ -271,5 +273,7 @@ void pvboot_summary(struct pv_summary *s)
 	s->indirect = n[PV_STRAT_INDIRECT];
 	s->refused = boot_stats.refused;
 	s->text_hash = boot_hash;
+	pv_features_str(backend.cpu_features, s->cpu_features,
+			sizeof(s->cpu_features));
 	s->failed = boot_failed;
 }

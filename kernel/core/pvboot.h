@@ -11,6 +11,7 @@ struct platform;
 struct pv_summary {
 	unsigned sites, inline_, hypercall, direct, indirect, refused;
 	uint64_t text_hash;
+	char cpu_features[32]; /* PV_FEAT_* names the patcher saw, or "none" */
 	int failed; /* the patcher found an error it should not have */
 };
 
@@ -24,6 +25,7 @@ void pvboot_summary(struct pv_summary *s);
 /* For the selftests: the live patch state. */
 struct pvboot_state {
 	const struct pv_table_hdr *hdr;
+	uint64_t table_size; /* bytes of .pv_table: header and records */
 	const struct pv_backend *be;
 	const struct pv_mem *mem;
 	int mode;   /* enum pv_patch_mode the text is in, -1: as built */

@@ -28,6 +28,9 @@ int pvboot_patch(const struct platform *pf)
 
 	printk("pv: PV=n build: ops are native instructions, no sites, "
 	       "platform %s\n", pf->name);
+	/* for the selftests; the in-place ops themselves assume a CPU with
+	 * every feature (rdtscp), as a kernel built for one CPU model does */
+	cpu_features_detect();
 	pv_text_hash(&m, (uint64_t)_stext, (uint64_t)_etext, &text_hash);
 	printk("pv: text hash %016llx over [%p, %p)\n",
 	       (unsigned long long)text_hash, _stext, _etext);
@@ -38,4 +41,5 @@ void pvboot_summary(struct pv_summary *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->text_hash = text_hash;
+	pv_features_str(cpu_features, s->cpu_features, sizeof(s->cpu_features));
 }

@@ -47,8 +47,8 @@ static int patch_mini(struct pv_patch_stats *st)
 	int err;
 
 	memset(st, 0, sizeof(*st));
-	err = pv_patch_table(&mini.h, (uint64_t)&mini.h, ps->be, ps->mem,
-			     ps->mode, to, st, NULL, NULL);
+	err = pv_patch_table(&mini.h, (uint64_t)&mini.h, sizeof(mini), ps->be,
+			     ps->mem, ps->mode, to, st, NULL, NULL);
 	pv_irq_restore_fl(f);
 	return err;
 }
@@ -109,7 +109,7 @@ static int t_corrupt_records(struct ktest_ctx *c)
 static int t_corrupt_headers(struct ktest_ctx *c)
 {
 	static const int want[] = { -PV_EPERM, -PV_ENOEXEC, -PV_EINVAL,
-				    -PV_EFAULT };
+				    -PV_E2BIG };
 	uint8_t before[PV_SITE_MAX];
 	struct pv_patch_stats st;
 	int r, err;
@@ -125,7 +125,7 @@ static int t_corrupt_headers(struct ktest_ctx *c)
 		else if (k == 2)
 			mini.h.version++;
 		else
-			mini.h.count = 0x10000000; /* runs past the image */
+			mini.h.count = 2; /* one record more than it holds */
 		err = patch_mini(&st);
 		KTEST_EXPECT(c, err == want[k] && !st.sites,
 			     "header corruption %u: err %d (want %d), %u sites",

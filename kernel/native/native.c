@@ -4,6 +4,8 @@
 #include "core/traps.h"
 #include "native/native.h"
 #include "native/native_inline.h"
+#include "core/platform.h"
+#include "pv/template.h"
 
 void native_cpuid(unsigned int *a, unsigned int *b, unsigned int *c,
 		  unsigned int *d)
@@ -41,8 +43,14 @@ unsigned long long native_read_tsc(void)
 	return __native_read_tsc();
 }
 
+/* Without rdtscp the planner keeps the template out and calls here: rdtsc,
+ * and aux 0, as TSC_AUX does not exist (this kernel runs one CPU). */
 unsigned long long native_read_tscp(unsigned int *aux)
 {
+	if (!(cpu_features & PV_FEAT_RDTSCP)) {
+		*aux = 0;
+		return __native_read_tsc();
+	}
 	return __native_read_tscp(aux);
 }
 

@@ -35,8 +35,9 @@ static int add_templates(struct pv_backend *be, uint64_t a, uint64_t end,
 			return -PV_EFAULT;
 		if (t->backend != be->id)
 			continue;
-		if (t->op >= PV_NR_OPS || t->len > PV_TEMPLATE_MAX)
-			return -PV_EINVAL;
+		if (t->op >= PV_NR_OPS || t->len > PV_TEMPLATE_MAX ||
+		    (t->features & ~PV_FEAT_ALL))
+			return -PV_EINVAL; /* a feature this planner cannot check */
 		im = &be->op[t->op];
 		if (im->tmpl.len)
 			return -PV_EEXIST; /* two templates for one op */
@@ -47,6 +48,7 @@ static int add_templates(struct pv_backend *be, uint64_t a, uint64_t end,
 		im->tmpl.addr = code;
 		im->tmpl.len = t->len;
 		im->tmpl_clobbers = t->clobbers;
+		im->tmpl_features = t->features;
 	}
 	return 0;
 }

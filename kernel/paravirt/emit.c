@@ -24,10 +24,12 @@ static int32_t get_le32(const uint8_t *p)
 }
 
 /*
- * Moves one PC-relative field.  A target inside the copied range moved
- * with the code and keeps its displacement; any other target must still
- * be reachable from the new place.  rel8 fields cannot reach far, so an
- * outside rel8 target refuses the copy.
+ * Moves one PC-relative field.  A branch to a target inside the copied
+ * range (or just past it, where the rest of the site follows) moved with
+ * the code and keeps its displacement.  A RIP-relative data operand always
+ * names the original bytes, even inside the copy or at the ret that is not
+ * copied, so it is re-aimed there.  Every re-aimed target must still be
+ * reachable: an outside rel8 branch refuses the copy.
  */
 static int reloc_field(uint8_t *dst, uint64_t dst_addr, const struct pv_code *c,
 		       unsigned copy_len, unsigned off, const struct pv_insn *in)
@@ -38,7 +40,7 @@ static int reloc_field(uint8_t *dst, uint64_t dst_addr, const struct pv_code *c,
 	int64_t disp = in->rel_len ? in->rel : in->disp;
 	int64_t target = (int64_t)end + disp; /* relative to code start */
 
-	if (target >= 0 && target <= (int64_t)copy_len)
+	if (in->rel_len && target >= 0 && target <= (int64_t)copy_len)
 		return 0;
 	if (flen != 4)
 		return -PV_ERANGE;

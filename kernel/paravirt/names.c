@@ -42,6 +42,8 @@ static const char *const reason_strs[PV_NR_REASONS] = {
 	[PV_R_NO_HYPERCALL] = "op is not a single hypercall",
 	[PV_R_HYPERCALL_CLOBBERS] = "syscall clobbers rcx/r11, site keeps them",
 	[PV_R_HYPERCALL_TOO_LONG] = "inline hypercall longer than the site",
+	[PV_R_HYPERCALL_NR] = "hypercall number has no hypercall-page slot",
+	[PV_R_CPU_FEATURE] = "needs a CPU feature this CPU lacks",
 	[PV_R_NO_FUNC] = "backend has no function for this op",
 	[PV_R_CALL_RANGE] = "target out of rel32 range",
 	[PV_R_MODE_NOINLINE] = "pv.noinline: direct calls only",
@@ -73,6 +75,41 @@ const char *pv_class_name(unsigned cls)
 	static const char *const names[] = { "caller", "callee", "none" };
 
 	return cls < 3 ? names[cls] : "?";
+}
+
+const char *pv_feature_name(unsigned bit)
+{
+	static const char *const names[PV_NR_FEATS] = { "rdtscp" };
+
+	return bit < PV_NR_FEATS ? names[bit] : "?";
+}
+
+/* "none", or the names of the PV_FEAT_* bits in f, comma separated. */
+void pv_features_str(unsigned f, char *buf, unsigned size)
+{
+	unsigned n = 0;
+
+	if (!size)
+		return;
+	buf[0] = 0;
+	for (unsigned i = 0; i < PV_NR_FEATS; i++) {
+		const char *s = pv_feature_name(i);
+
+		if (!(f & (1u << i)))
+			continue;
+		if (n && n + 1 < size)
+			buf[n++] = ',';
+		while (*s && n + 1 < size)
+			buf[n++] = *s++;
+		buf[n] = 0;
+	}
+	if (!n) {
+		const char *s = "none";
+
+		while (*s && n + 1 < size)
+			buf[n++] = *s++;
+		buf[n] = 0;
+	}
 }
 
 const char *pv_strategy_name(unsigned s)

@@ -40,6 +40,8 @@ enum pv_reason {
 	PV_R_NO_HYPERCALL,
 	PV_R_HYPERCALL_CLOBBERS,
 	PV_R_HYPERCALL_TOO_LONG,
+	PV_R_HYPERCALL_NR,
+	PV_R_CPU_FEATURE,
 	PV_R_NO_FUNC,
 	PV_R_CALL_RANGE,
 	PV_R_MODE_NOINLINE,
@@ -63,6 +65,7 @@ struct pv_code {
 struct pv_op_impl {
 	struct pv_code tmpl;   /* inline template; len 0 if none */
 	uint16_t tmpl_clobbers;
+	uint16_t tmpl_features; /* PV_FEAT_* the template needs */
 	uint64_t func;         /* direct-call target (thunk for CALLEE ops); 0 if none */
 	struct pv_code body;   /* function bytes for the inliner; len 0 if unknown */
 	int16_t hypercall;     /* >= 0: op is exactly this hypercall */
@@ -74,12 +77,17 @@ struct pv_op_impl {
 	uint8_t fact_len;      /* body bytes to copy when inlinable */
 };
 
-/* hypercall_page is left 0 by pv_backend_build; the Xen side sets it. */
+/* A hypercall page holds one 32-byte entry per hypercall number. */
+#define PV_HYPERCALL_PAGE_SLOTS 128
+
+/* hypercall_page and cpu_features are left 0 by pv_backend_build; the
+ * caller sets them (0 features: every template that needs one stays out). */
 struct pv_backend {
 	const char *name;
 	uint8_t id;               /* PV_BACKEND_* */
 	uint64_t ops_addr;        /* address of pv_ops, for the expected call */
 	uint64_t hypercall_page;  /* 0 if none */
+	uint32_t cpu_features;    /* PV_FEAT_* this CPU has; 0 until set */
 	struct pv_op_impl op[PV_NR_OPS];
 };
 
@@ -142,6 +150,10 @@ const char *pv_reason_str(unsigned r);
 const char *pv_op_name(unsigned op);
 unsigned pv_op_class(unsigned op);
 const char *pv_class_name(unsigned cls);
+/* Name of PV_FEAT_* bit number bit; a feature set as "rdtscp,..." or
+ * "none" (pv-summary's cpu_features, pvpatch --cpu-features). */
+const char *pv_feature_name(unsigned bit);
+void pv_features_str(unsigned f, char *buf, unsigned size);
 /* PV_REG_* a replacement may write at a site of class cls. */
 uint16_t pv_class_clobbers(unsigned cls);
 
@@ -185,14 +197,14 @@ int pv_site_is_original(const uint8_t *b, unsigned len, uint64_t addr,
 int pv_table_check(const struct pv_table_hdr *h, uint64_t avail_bytes);
 uint32_t pv_ops_abi_hash(void);
 
-/* Checks the header, then walks the table at table_addr (host copy at hdr),
- * planning and poking every site.  from: the mode the sites are in now (-1:
+/* Checks the header against the table's section size, then walks the
+ * table at table_addr (host copy at hdr), planning and poking every site.  from: the mode the sites are in now (-1:
  * as built).  A site that fails a check is refused (left as it is) and
  * counted; the return value is 0 or the header's -PV_E* error. */
 int pv_patch_table(const struct pv_table_hdr *hdr, uint64_t table_addr,
-		   const struct pv_backend *be, const struct pv_mem *m,
-		   int from, enum pv_patch_mode to, struct pv_patch_stats *st,
-		   pv_site_cb cb, void *cb_ctx);
+		   uint64_t table_size, const struct pv_backend *be,
+		   const struct pv_mem *m, int from, enum pv_patch_mode to,
+		   struct pv_patch_stats *st, pv_site_cb cb, void *cb_ctx);
 
 /* FNV-1a 64 over [start, end) of target memory. */
 int pv_text_hash(const struct pv_mem *m, uint64_t start, uint64_t end,

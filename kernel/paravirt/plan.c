@@ -16,13 +16,15 @@ static int record_ok(const struct pv_site_ref *s)
 	       (s->flags & PV_SITE_CLASS_MASK) == pv_op_class(s->op);
 }
 
-static int try_template(const struct pv_site_ref *s, const struct pv_op_impl *im,
-			struct pv_plan *p)
+static int try_template(const struct pv_site_ref *s, const struct pv_backend *be,
+			const struct pv_op_impl *im, struct pv_plan *p)
 {
 	int n;
 
 	if (!im->tmpl.len)
 		return PV_R_NO_TEMPLATE;
+	if (im->tmpl_features & ~be->cpu_features)
+		return PV_R_CPU_FEATURE;
 	if (im->tmpl.len > s->len)
 		return PV_R_TEMPLATE_TOO_LONG;
 	if (im->tmpl_clobbers & ~site_clobbers(s))
@@ -80,6 +82,8 @@ static int try_hypercall(const struct pv_site_ref *s, const struct pv_backend *b
 	if (!be->hypercall_page || im->hypercall_args >= 4 ||
 	    im->hypercall_nconst)
 		return PV_R_HYPERCALL_TOO_LONG;
+	if (nr >= PV_HYPERCALL_PAGE_SLOTS)
+		return PV_R_HYPERCALL_NR;
 	if (pv_emit_call(p->bytes, s->addr, be->hypercall_page + 32u * nr) < 0)
 		return PV_R_CALL_RANGE;
 	p->used = 5;
@@ -116,7 +120,7 @@ static int choose(const struct pv_site_ref *s, const struct pv_backend *be,
 	int r;
 
 	if (mode == PV_PATCH_FULL) {
-		if (!(r = try_template(s, im, p)))
+		if (!(r = try_template(s, be, im, p)))
 			return PV_STRAT_INLINE;
 		note_refusal(p, r);
 		if (!(r = try_body(s, im, p)))
@@ -130,7 +134,7 @@ static int choose(const struct pv_site_ref *s, const struct pv_backend *be,
 	}
 	if (!(r = try_direct(s, im, p)))
 		return PV_STRAT_DIRECT;
-	note_refusal(p, r);
+	p->reason = (uint8_t)r; /* what left the site indirect */
 	return PV_STRAT_INDIRECT;
 }
 

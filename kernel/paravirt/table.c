@@ -73,18 +73,20 @@ static int patch_one(struct walk *w, const struct pv_site_ref *s,
 }
 
 int pv_patch_table(const struct pv_table_hdr *hdr, uint64_t table_addr,
-		   const struct pv_backend *be, const struct pv_mem *m,
-		   int from, enum pv_patch_mode to, struct pv_patch_stats *st,
-		   pv_site_cb cb, void *cb_ctx)
+		   uint64_t table_size, const struct pv_backend *be,
+		   const struct pv_mem *m, int from, enum pv_patch_mode to,
+		   struct pv_patch_stats *st, pv_site_cb cb, void *cb_ctx)
 {
 	struct walk w = { hdr, be, m, from, to, 0, st };
 	uint64_t rec_addr = table_addr + sizeof(*hdr);
-	uint64_t bytes = (uint64_t)hdr->count * sizeof(struct pv_site);
+	uint64_t bytes;
 	const struct pv_site *rec;
-	int err = pv_table_check(hdr, sizeof(*hdr) + bytes);
+	int err = pv_table_check(hdr, table_size);
 
 	if (err)
 		return err;
+	/* the count fits the section, so this product cannot overflow */
+	bytes = (uint64_t)hdr->count * sizeof(struct pv_site);
 	if (bytes > UINT32_MAX)
 		return -PV_E2BIG;
 	rec = (const void *)m->ptr(m->ctx, rec_addr, (uint32_t)bytes);

@@ -3,6 +3,8 @@
 #include "core/kernel.h"
 #include "core/traps.h"
 #include "xen/xen_pv.h"
+#include "core/platform.h"
+#include "pv/template.h"
 
 #define X86_CR0_TS 0x8ul
 
@@ -101,10 +103,15 @@ unsigned long long xen_read_tsc(void)
 	return (unsigned long long)hi << 32 | lo;
 }
 
+/* As native_read_tscp: rdtsc and aux 0 where the CPU has no rdtscp. */
 unsigned long long xen_read_tscp(unsigned int *aux)
 {
 	uint32_t lo, hi;
 
+	if (!(cpu_features & PV_FEAT_RDTSCP)) {
+		*aux = 0;
+		return xen_read_tsc();
+	}
 	__asm__ volatile("rdtscp"
 			 : "=a"(lo), "=d"(hi), "=c"(*aux)
 			 :

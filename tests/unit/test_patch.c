@@ -276,6 +276,58 @@ static void test_body_reloc(void **st)
 	assert_int_equal(p.reason, PV_R_BODY_RELOC);
 }
 
+/* Effective address of the RIP-relative operand of the insn at b (at addr). */
+static uint64_t rip_target(const uint8_t *b, uint64_t addr)
+{
+	struct pv_insn in;
+	int32_t disp;
+
+	assert_true(pv_insn_decode(b, 15, PV_MODE_64, &in) > 0);
+	assert_true(in.flags & PV_INSN_F_RIPREL);
+	memcpy(&disp, b + in.disp_off, 4);
+	return addr + in.len + (int64_t)disp;
+}
+
+/*
+ * A RIP-relative data operand names the backend's data, wherever it points:
+ * the copy must reach the original address, even for a label inside the
+ * copied bytes or at the ret that is not copied.  Only branches inside the
+ * copy move with it.
+ */
+static void test_rip_data_reloc(void **st)
+{
+	/* lea -7(%rip),%rax; ret: the body's own first byte */
+	static const uint8_t lea_in[] = { 0x48, 0x8d, 0x05, 0xf9, 0xff, 0xff,
+					  0xff, 0xc3 };
+	/* mov 0(%rip),%rax; ret: the ret byte itself, not copied */
+	static const uint8_t ld_ret[] = { 0x48, 0x8b, 0x05, 0x00, 0x00, 0x00,
+					  0x00, 0xc3 };
+	/* movl $0x11223344,0x100(%rip): an imm32 after the disp32 */
+	static const uint8_t st_imm[] = { 0xc7, 0x05, 0x00, 0x01, 0x00, 0x00,
+					  0x44, 0x33, 0x22, 0x11 };
+	struct pv_site_ref s = site(PV_OP_read_cr3);
+	struct pv_plan p;
+
+	(void)st;
+	reset();
+	be.op[PV_OP_read_cr3].body = put(FUNC_ADDR, lea_in, sizeof(lea_in));
+	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
+	assert_int_equal(p.strategy, PV_STRAT_BODY);
+	assert_true(rip_target(p.bytes, SITE_ADDR) == FUNC_ADDR);
+
+	be.op[PV_OP_read_cr3].body = put(FUNC_ADDR, ld_ret, sizeof(ld_ret));
+	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
+	assert_int_equal(p.strategy, PV_STRAT_BODY);
+	assert_true(rip_target(p.bytes, SITE_ADDR) == FUNC_ADDR + 7);
+
+	s = site(PV_OP_irq_disable);
+	be.op[PV_OP_irq_disable].tmpl = put(TMPL_ADDR, st_imm, sizeof(st_imm));
+	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
+	assert_int_equal(p.strategy, PV_STRAT_INLINE);
+	assert_true(rip_target(p.bytes, SITE_ADDR) == TMPL_ADDR + 10 + 0x100);
+	assert_memory_equal(p.bytes + 6, st_imm + 6, 4); /* imm untouched */
+}
+
 static void test_hypercall(void **st)
 {
 	struct pv_site_ref s = site(PV_OP_write_cr3);
@@ -303,6 +355,18 @@ static void test_hypercall(void **st)
 	assert_int_equal(p.strategy, PV_STRAT_HYPERCALL);
 	assert_int_equal(p.bytes[0], 0xe8);
 	assert_int_equal(p.used, 5);
+
+	/* the page has 128 slots: a higher number has no call form */
+	be.op[PV_OP_write_cr3].hypercall = 128;
+	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
+	assert_int_equal(p.strategy, PV_STRAT_DIRECT);
+	assert_int_equal(p.reason, PV_R_HYPERCALL_NR);
+	be.op[PV_OP_write_cr3].hypercall = 127;
+	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
+	assert_int_equal(p.strategy, PV_STRAT_HYPERCALL);
+	assert_true(SITE_ADDR + 5 + (int64_t)(int32_t)(p.bytes[1] |
+		    p.bytes[2] << 8 | p.bytes[3] << 16 |
+		    (uint32_t)p.bytes[4] << 24) == T_BASE + 0x4000 + 32 * 127);
 
 	/* constants first: sched_op(SCHEDOP_block, NULL) for safe_halt */
 	s = site(PV_OP_safe_halt);
@@ -388,6 +452,17 @@ static void test_direct_and_indirect(void **st)
 	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
 	assert_int_equal(p.strategy, PV_STRAT_INDIRECT);
 	assert_int_equal(p.reason, PV_R_CALL_RANGE);
+
+	/* an indirect site reports what decided it, not an earlier refusal */
+	be.op[PV_OP_write_cr3].tmpl = put(TMPL_ADDR, movb_rip, 7);
+	be.op[PV_OP_write_cr3].tmpl_clobbers = PV_REG_RBX;
+	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
+	assert_int_equal(p.strategy, PV_STRAT_INDIRECT);
+	assert_int_equal(p.reason, PV_R_CALL_RANGE);
+	be.op[PV_OP_write_cr3].func = 0;
+	pv_plan_site(&s, &be, PV_PATCH_NOINLINE, &p);
+	assert_int_equal(p.strategy, PV_STRAT_INDIRECT);
+	assert_int_equal(p.reason, PV_R_NO_FUNC);
 }
 
 static void test_modes_and_records(void **st)
@@ -468,6 +543,12 @@ static struct pv_table_hdr *make_table(unsigned n, const unsigned *ops)
 	return h;
 }
 
+/* What the section of a make_table() table holds: header and records. */
+static uint64_t table_size(const struct pv_table_hdr *h)
+{
+	return sizeof(*h) + 8ull * h->count;
+}
+
 static void test_table(void **st)
 {
 	static const unsigned ops[] = { PV_OP_irq_disable, PV_OP_write_cr3,
@@ -480,7 +561,7 @@ static void test_table(void **st)
 	be.op[PV_OP_irq_disable].tmpl = put(TMPL_ADDR, cli, 1);
 	h = make_table(4, ops);
 	memset(&s, 0, sizeof(s));
-	assert_int_equal(pv_patch_table(h, T_BASE + 0x100, &be, &mem, -1,
+	assert_int_equal(pv_patch_table(h, T_BASE + 0x100, table_size(h), &be, &mem, -1,
 					PV_PATCH_FULL, &s, NULL, NULL), 0);
 	assert_int_equal(s.sites, 4);
 	assert_int_equal(s.strat[PV_STRAT_INLINE], 1);
@@ -488,7 +569,7 @@ static void test_table(void **st)
 	assert_int_equal(s.refused, 0);
 	/* re-patch from full to nopatch and back: the planner reproduces bytes */
 	memset(&s, 0, sizeof(s));
-	assert_int_equal(pv_patch_table(h, T_BASE + 0x100, &be, &mem,
+	assert_int_equal(pv_patch_table(h, T_BASE + 0x100, table_size(h), &be, &mem,
 					PV_PATCH_FULL, PV_PATCH_NOPATCH, &s,
 					NULL, NULL), 0);
 	assert_int_equal(s.strat[PV_STRAT_INDIRECT], 4);
@@ -498,7 +579,7 @@ static void test_table(void **st)
 	/* a corrupted site is refused and counted, the rest still patch */
 	text[0x1000 + 32] = 0x90;
 	memset(&s, 0, sizeof(s));
-	pv_patch_table(h, T_BASE + 0x100, &be, &mem, PV_PATCH_NOPATCH,
+	pv_patch_table(h, T_BASE + 0x100, table_size(h), &be, &mem, PV_PATCH_NOPATCH,
 		       PV_PATCH_FULL, &s, NULL, NULL);
 	assert_int_equal(s.refused, 1);
 	assert_int_equal(s.strat[PV_STRAT_INDIRECT], 1);
@@ -530,7 +611,7 @@ static void test_table_header(void **st)
 	r = (void *)(h + 1);
 	r[1].offset = r[0].offset - 8 + 4;
 	memset(&s, 0, sizeof(s));
-	pv_patch_table(h, T_BASE + 0x100, &be, &mem, -1, PV_PATCH_FULL, &s,
+	pv_patch_table(h, T_BASE + 0x100, table_size(h), &be, &mem, -1, PV_PATCH_FULL, &s,
 		       NULL, NULL);
 	assert_int_equal(s.refused, 1);
 	assert_int_equal(s.reasons[PV_R_BAD_RECORD], 1);
@@ -603,6 +684,7 @@ int main(void)
 		cmocka_unit_test(test_body_inline),
 		cmocka_unit_test(test_body_refusals),
 		cmocka_unit_test(test_body_reloc),
+		cmocka_unit_test(test_rip_data_reloc),
 		cmocka_unit_test(test_hypercall),
 		cmocka_unit_test(test_direct_and_indirect),
 		cmocka_unit_test(test_modes_and_records),

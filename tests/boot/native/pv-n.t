@@ -8,8 +8,9 @@ use lib $FindBin::Bin;
 use BootTest;
 use Test::More;
 
+# -cpu max: the in-place ops assume a CPU with every feature (rdtscp).
 my $r = boot(kernel => BootTest::build_dir() . '/kernel-nopv/kernel.elf',
-	     cmdline => ['selftest']);
+	     qemu => [qw(-cpu max)], cmdline => ['selftest']);
 check_pass($r, 1);
 is($r->{summary}{sites}, 0, 'no sites');
 like($r->{out}, qr/^pv: PV=n build/m, 'says it is the PV=n build');
