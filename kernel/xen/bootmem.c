@@ -2,6 +2,8 @@
  * area Xen built, and the -2 GiB window the core expects over low RAM. */
 #include "core/kernel.h"
 #include "xen/xen_pv.h"
+#include "core/traps.h"
+#include <xen/memory.h>
 
 /*
  * The core reaches a physical page at KERNEL_VIRT_BASE + pa until its own
@@ -42,10 +44,37 @@ unsigned long xen_pfn_to_mfn(unsigned long pfn)
 	return pfn < xen_nr_pages ? xen_p2m[pfn] : XEN_INVALID_MFN;
 }
 
-/* Xen's read-only machine-to-phys table, mapped in every PV guest. */
+/* Entries of Xen's M2P table (max_mfn + 1); pte.S bounds its reads by it. */
+unsigned long xen_m2p_nr;
+
+/* XENMEM_machphys_mapping: how far the M2P reaches on this host. */
+static void m2p_init(void)
+{
+	struct xen_machphys_mapping m;
+
+	if (HYPERVISOR_memory_op(XENMEM_machphys_mapping, &m) == 0)
+		xen_m2p_nr = m.max_mfn + 1;
+	else /* the whole read-only area: holes fault, which is caught */
+		xen_m2p_nr = (MACH2PHYS_VIRT_END - MACH2PHYS_VIRT_START) / 8;
+}
+
+/*
+ * Xen's read-only machine-to-phys table, mapped in every PV guest.  An
+ * mfn beyond it, or in a hole of it (an I/O frame), gives
+ * XEN_INVALID_PFN, not a fault.  A foreign frame gives its owner's pfn:
+ * callers that need one of ours check the p2m agrees.
+ */
 unsigned long xen_mfn_to_pfn(unsigned long mfn)
 {
-	return ((const unsigned long *)MACH2PHYS_VIRT_START)[mfn];
+	uint64_t pfn;
+
+	if (!xen_m2p_nr)
+		m2p_init();
+	if (mfn >= xen_m2p_nr ||
+	    probe_read_u64((const unsigned long *)MACH2PHYS_VIRT_START + mfn,
+			   &pfn))
+		return XEN_INVALID_PFN;
+	return (unsigned long)pfn;
 }
 
 /* The two linear windows the kernel uses: -2 GiB and the direct map. */
@@ -165,6 +194,8 @@ int xen_bootmem_init(struct boot_info *bi)
 
 	xen_p2m = (unsigned long *)xen_start_info.mfn_list;
 	xen_nr_pages = xen_start_info.nr_pages;
+	if (!xen_m2p_nr)
+		m2p_init(); /* before any pte_val */
 	if (xen_nr_pages > XEN_MAX_PAGES)
 		xen_nr_pages = XEN_MAX_PAGES;
 	ram = (uint64_t)xen_nr_pages << 12;

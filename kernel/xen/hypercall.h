@@ -96,4 +96,5 @@ extern char hypercall_page[4096];
 	XEN_HC2(__HYPERVISOR_event_channel_op, cmd, arg)
 #define HYPERVISOR_set_segment_base(which, base)                               \
 	XEN_HC2(__HYPERVISOR_set_segment_base, which, base)
+#define HYPERVISOR_memory_op(cmd, arg) XEN_HC2(__HYPERVISOR_memory_op, cmd, arg)
 #endif /* XEN_HYPERCALL_H */

@@ -39,23 +39,53 @@ FUNC xen_make_pte
 2:	ret
 ENDF xen_make_pte
 
-/* Entry with a machine frame -> entry with the physical address. */
+/*
+ * Entry with a machine frame -> entry with the physical address.  Only a
+ * frame of our own RAM is translated: the M2P read is bounded by its size
+ * (xen_m2p_nr) and caught if it faults (a hole: an I/O frame), and the
+ * pfn it gives must map back to the same mfn in our p2m (a foreign frame
+ * names its owner's pfn).  Any other entry comes back unchanged, so
+ * pte_val(make_pte(e)) == e holds for I/O entries too.  (Linux instead
+ * clears the present bit of such an entry.)
+ */
 FUNC xen_pte_val
 	movq %rdi, %rax
 	testb $PTE_P, %al
-	jz 1f
+	jz 9f
 	pushq %rcx
-	movq %rdi, %rcx
-	shlq $12, %rcx
-	shrq $24, %rcx			/* mfn */
+	pushq %rdx
+	movq %rdi, %rdx
+	shlq $12, %rdx
+	shrq $24, %rdx			/* mfn */
+	cmpq xen_m2p_nr(%rip), %rdx
+	jae 8f
 	movabsq $__MACH2PHYS_VIRT_START, %rax
-	movq (%rax,%rcx,8), %rcx	/* pfn */
+1:	movq (%rax,%rdx,8), %rcx	/* pfn, or a fault: see .fixup */
+	cmpq xen_nr_pages(%rip), %rcx
+	jae 8f
+	movq xen_p2m(%rip), %rax
+	cmpq (%rax,%rcx,8), %rdx
+	jne 8f
 	shlq $12, %rcx
 	movabsq $NOT_ADDR, %rax
 	andq %rdi, %rax
 	orq %rcx, %rax
+	popq %rdx
 	popq %rcx
-1:	ret
+	ret
+8:	movq %rdi, %rax			/* not our RAM: as it is */
+	popq %rdx
+	popq %rcx
+9:	ret
 ENDF xen_pte_val
+
+	.pushsection .fixup, "ax"
+7:	jmp 8b
+	.popsection
+	.pushsection .ex_table, "a"
+	.balign 4
+	.long 1b - .
+	.long 7b - .
+	.popsection
 
 	.section .note.GNU-stack, "", @progbits

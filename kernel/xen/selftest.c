@@ -224,6 +224,41 @@ static int t_ldt(struct ktest_ctx *c)
 	return KTEST_PASS;
 }
 
+/*
+ * pte_val of an entry whose frame is not our RAM: beyond the M2P, in an
+ * unmapped part of it (the read faults and is caught), or Xen's own
+ * shared_info frame.  Each comes back unchanged; our RAM still translates.
+ */
+static int t_m2p_foreign(struct ktest_ctx *c)
+{
+	static const uint64_t flags = 0x8000000000000063ull; /* NX D A W P */
+	unsigned long nr = xen_m2p_nr;
+	unsigned faults = trap_last_fixup.count;
+	uint64_t far = (uint64_t)(nr + 5) << 12 | flags;
+	uint64_t hole = (uint64_t)(nr + (1ul << 20)) << 12 | flags;
+	uint64_t shinfo = (xen_start_info.shared_info & ~0xfffull) | flags;
+	uint64_t ram = xen_pfn_to_mfn(3) << 12 | flags;
+	uint64_t got_hole;
+
+	KTEST_EXPECT(c, nr > 0, "M2P size unknown");
+	KTEST_EXPECT(c, pv_pte_val(far) == far, "mfn past the M2P: %llx",
+		     (unsigned long long)pv_pte_val(far));
+	/* let the read reach the unmapped tail of the M2P area */
+	xen_m2p_nr = (MACH2PHYS_VIRT_END - MACH2PHYS_VIRT_START) / 8;
+	got_hole = pv_pte_val(hole);
+	xen_m2p_nr = nr;
+	KTEST_EXPECT(c, got_hole == hole && trap_last_fixup.count == faults + 1 &&
+			trap_last_fixup.vec == 14,
+		     "M2P hole: %llx, %u faults caught",
+		     (unsigned long long)got_hole,
+		     trap_last_fixup.count - faults);
+	KTEST_EXPECT(c, pv_pte_val(shinfo) == shinfo, "shared_info frame: %llx",
+		     (unsigned long long)pv_pte_val(shinfo));
+	KTEST_EXPECT(c, pv_pte_val(ram) == (3ull << 12 | flags),
+		     "our pfn 3: %llx", (unsigned long long)pv_pte_val(ram));
+	return KTEST_PASS;
+}
+
 static const struct ktest xen_tests[] = {
 	{ "xen_ldt", t_ldt },
 	{ "xen_event_held_enable", t_event_enable },
@@ -231,5 +266,6 @@ static const struct ktest xen_tests[] = {
 	{ "xen_mmu_batch", t_mmu_batch },
 	{ "xen_pt_readonly", t_pt_readonly },
 	{ "xen_block_hypercall", t_block_hypercall },
+	{ "xen_m2p_foreign", t_m2p_foreign },
 };
 KTEST_LIST(xen_selftests, xen_tests);

@@ -41,6 +41,7 @@ struct boot_info;
 #define XEN_PTE_G 0x100ull
 #define XEN_PTE_ADDR 0x000ffffffffff000ull
 #define XEN_INVALID_MFN (~0ul)
+#define XEN_INVALID_PFN (~0ul)
 
 /* The page every vcpu_info access goes to: shared_info, once mapped. */
 extern union xen_shared_page {
@@ -59,6 +60,7 @@ extern unsigned long *xen_p2m;
 extern unsigned long xen_nr_pages;
 unsigned long xen_pfn_to_mfn(unsigned long pfn);
 unsigned long xen_mfn_to_pfn(unsigned long mfn);
+extern unsigned long xen_m2p_nr;
 int xen_virt_to_phys(const void *va, uint64_t *pa);
 int xen_bootmem_init(struct boot_info *bi);
 void xen_bootmem_use_direct_map(void);
