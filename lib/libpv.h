@@ -16,6 +16,8 @@ struct pv_user_cpu {
 	unsigned tr, ldt_entries;
 	unsigned long sp0, last_flush;
 	unsigned long long clock_base, halts, console_bytes;
+	char console[8192];        /* the last console bytes, wrapping */
+	unsigned long console_head; /* bytes ever appended */
 };
 
 extern unsigned char pv_user_vmask; /* 1: virtual interrupts masked */

@@ -2,7 +2,11 @@
 # linked directly (not archived) so the template records always come along.
 # Read right after 00-paravirt.mk, so every later fragment can use it.
 
-LIBPV_CFLAGS := $(HOST_CFLAGS) -mno-red-zone -fcf-protection=none -Ilib
+# -mno-red-zone: a site's hidden call pushes below %rsp.
+# -mincoming-stack-boundary=3: and it may enter a backend function with %rsp
+# only 8-byte aligned; such functions realign when they need 16 (see pvop.h).
+LIBPV_CFLAGS := $(HOST_CFLAGS) -mno-red-zone -mincoming-stack-boundary=3 \
+	-fcf-protection=none -Ilib
 LIBPV_OBJS := $(BUILD)/lib/libpv.o $(BUILD)/lib/user_ops.o \
 	$(BUILD)/lib/user_irq.o $(BUILD)/lib/alt-user.o $(PV_HOST_OBJS)
 LIBPV_LDFLAGS := -Wl,-T,lib/pv-user.ld

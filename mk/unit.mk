@@ -11,3 +11,9 @@ $(BUILD)/tests/unit/test_selfpatch: tests/unit/test_selfpatch.c $(LIBPV_DEPS)
 
 ALL += $(BUILD)/tests/unit/test_patch $(BUILD)/tests/unit/test_selfpatch
 TESTS += tests/unit/patch.t tests/unit/selfpatch.t
+
+$(BUILD)/tests/unit/test_abi: tests/unit/test_abi.c $(LIBPV_DEPS)
+	$(call LIBPV_LINK,tests/unit/test_abi.c,-lcmocka)
+
+ALL += $(BUILD)/tests/unit/test_abi
+TESTS += tests/unit/abi.t

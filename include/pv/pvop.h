@@ -45,6 +45,23 @@ extern struct pv_ops pv_ops;
 /* Keeps the compiler from placing a call before its frame is set up. */
 #define PV__SP register unsigned long pv__sp __asm__("rsp")
 
+/*
+ * The hidden call of a caller-save site clobbers what any SysV call may:
+ * where the compiler uses SSE and x87 (a libpv program), every xmm and x87
+ * register too.  The kernel is built without them.  The stack at a site is
+ * only 8-byte aligned (the compiler sees no call): code a site can reach
+ * is built with -mincoming-stack-boundary=3 (LIBPV_CFLAGS), the kernel
+ * needs no 16-byte alignment.
+ */
+#ifdef __SSE__
+#define PV__FP_CLOBBERS                                                        \
+	, "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7",      \
+	"xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", \
+	"st", "st(1)", "st(2)", "st(3)", "st(4)", "st(5)", "st(6)", "st(7)"
+#else
+#define PV__FP_CLOBBERS
+#endif
+
 /* Caller-save sites: args in rdi, rsi, rdx, rcx; all caller-saved clobbered.
  * Only the registers that carry arguments are loaded. */
 #define PV__CALLER(op, ...)                                                    \
@@ -56,7 +73,8 @@ extern struct pv_ops pv_ops;
 				   "=d"(pv__dx), "=c"(pv__cx), "+r"(pv__sp)    \
 				 : PV__SITE_OPS(op, PV_CLASS_CALLER)           \
 					   __VA_ARGS__                         \
-				 : "r8", "r9", "r10", "r11", "memory", "cc");  \
+				 : "r8", "r9", "r10", "r11", "memory",         \
+				   "cc" PV__FP_CLOBBERS);                      \
 		(void)pv__di, (void)pv__si, (void)pv__dx, (void)pv__cx;        \
 		pv__ax;                                                        \
 	})
