@@ -13,8 +13,9 @@ Q := @
 endif
 
 CC := gcc
+# -MMD -MP: every host object also depends on the headers it includes.
 HOST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude \
-	-Ikernel/paravirt -DPV_SITE_LEN=$(SITE_LEN)
+	-Ikernel/paravirt -DPV_SITE_LEN=$(SITE_LEN) -MMD -MP
 HOST_LDFLAGS :=
 # Seals the site table of the kernel and of every libpv program.
 ELFSCAN := $(BUILD)/tools/elfscan
@@ -32,6 +33,9 @@ deps:
 	$(Q)scripts/deps
 
 include $(sort $(wildcard mk/*.mk))
+# Header dependencies of host objects (tools, libpv, bench, unit tests).
+-include $(shell find $(BUILD) -name '*.d' -not -path '$(BUILD)/kernel*' \
+	2>/dev/null)
 
 all: $(ALL)
 

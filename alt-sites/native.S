@@ -128,10 +128,6 @@ PV_TEMPLATE NB, iret, 0
 	iretq
 PV_TEMPLATE_END
 
-PV_TEMPLATE NB, sysret64, 0
-	swapgs
-	sysretq
-PV_TEMPLATE_END
 
 /* Page-table entries are plain 64-bit stores natively. */
 .irp lvl, pte, pmd, pud, pgd

@@ -228,7 +228,6 @@ const struct pv_ops user_pv_ops = {
 	.wbinvd = user_nothing,
 	.swapgs = user_swapgs,
 	.iret = user_nothing,
-	.sysret64 = user_nothing,
 	.set_pte = user_set_entry,
 	.set_pte_at = user_set_pte_at,
 	.pte_clear = user_pte_clear,

@@ -14,7 +14,7 @@ KERNEL_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,$(KERNEL_LDS) \
 KERNEL_SRCS := boot/head.S boot/notes.S boot/pvh.c \
 	core/main.c core/printk.c core/string.c core/cmdline.c \
 	core/platform.c core/timer.c core/gdt.c core/traps.c core/entry.S \
-	core/extable.c core/pmm.c core/paging.c core/ksyms.c core/bench.c \
+	core/extable.c core/image.c core/pmm.c core/paging.c core/ksyms.c core/bench.c \
 	core/selftest.c core/selftest_ops.c core/selftest_irq.c \
 	core/selftest_mm.c core/selftest_patch.c core/cmdloop.c \
 	native/native.c native/mmu.c native/time.c native/serial.c \

@@ -8,15 +8,7 @@ TOOLS_HDRS := $(wildcard tools/*.h) kernel/paravirt/patch.h \
 	kernel/paravirt/insn.h include/pv/ops.h include/pv/sites.h \
 	include/pv/template.h include/pv/errno.h
 
-# kernel/paravirt for the host; mk/paravirt.mk normally provides these.
-ifeq ($(origin PV_HOST_OBJS),undefined)
-PV_HOST_OBJS := $(patsubst kernel/paravirt/%.c,$(BUILD)/host/paravirt/%.o,\
-	$(wildcard kernel/paravirt/*.c))
-$(BUILD)/host/paravirt/%.o: kernel/paravirt/%.c $(TOOLS_HDRS)
-	@mkdir -p $(@D)
-	$(Q)$(CC) $(HOST_CFLAGS) -c $< -o $@
-endif
-
+# PV_HOST_OBJS (kernel/paravirt built for the host) comes from 00-paravirt.mk.
 TOOLS_OBJS := $(TOOLS_SRCS:%=$(BUILD)/tools/%.o)
 
 $(BUILD)/tools/%.o: tools/%.c $(TOOLS_HDRS)

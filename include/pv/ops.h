@@ -52,7 +52,6 @@
 	X(wbinvd, cpu, CALLER, void, (void))                                   \
 	X(swapgs, cpu, CALLEE, void, (void))                                   \
 	X(iret, cpu, NONE, void, (void))                                       \
-	X(sysret64, cpu, NONE, void, (void))                                   \
 	X(set_pte, mmu, CALLER, void,                                          \
 	  (unsigned long long *ptep, unsigned long long v))                    \
 	X(set_pte_at, mmu, CALLER, void,                                       \

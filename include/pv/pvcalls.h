@@ -170,7 +170,7 @@ static inline void pv_swapgs(void)
 	PV__W((void)PVOP_CALLEE0(swapgs), __native_swapgs());
 }
 
-/* iret and sysret64 are entry-code sites (PV_SITE_ASM); no C wrapper. */
+/* iret is an entry-code site (PV_SITE_ASM); no C wrapper. */
 
 /* mmu: every page-table write in the kernel goes through these. */
 #define PV__SET(lvl)                                                           \

@@ -12,8 +12,7 @@
 
 /* Record flags. */
 #define PV_SITE_CLASS_MASK 0x03 /* PV_CLASS_CALLER / _CALLEE / _NONE */
-#define PV_SITE_DISCOVERED 0x04 /* found by elfscan, not by a site macro */
-#define PV_SITE_FLAGS_KNOWN 0x07
+#define PV_SITE_FLAGS_KNOWN 0x03
 
 /* Raw records are emitted by the site macros into this section. */
 #define PV_SITES_SECTION ".pv_sites"

@@ -44,10 +44,7 @@ static const uint8_t *sh_ptr(void *ctx, uint64_t addr, uint32_t len)
 		return shadow + (addr - (uint64_t)_stext);
 	if (addr >= (uint64_t)_stext && addr < (uint64_t)_etext)
 		return NULL; /* would straddle the copy's end */
-	if (addr < (uint64_t)_kernel_start || addr > (uint64_t)_end ||
-	    len > (uint64_t)_end - addr)
-		return NULL;
-	return (const uint8_t *)addr;
+	return kernel_image_ptr(addr, len);
 }
 
 static int sh_read(void *ctx, uint64_t addr, uint8_t *buf, uint32_t len)

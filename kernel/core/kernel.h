@@ -23,6 +23,8 @@
 
 /* Linker-script symbols (kernel/boot/kernel.lds). */
 extern char _kernel_start[], _stext[], _etext[], _end[];
+/* core/image.c: host pointer to len bytes of the image at addr, or NULL. */
+const uint8_t *kernel_image_ptr(uint64_t addr, uint32_t len);
 
 /* The memory map as the entry code found it: usable RAM only. */
 #define BOOT_MAX_RANGES 32

@@ -24,10 +24,7 @@ static int boot_failed;
 static const uint8_t *kmem_ptr(void *ctx, uint64_t addr, uint32_t len)
 {
 	(void)ctx;
-	if (addr < (uint64_t)_kernel_start || addr > (uint64_t)_end ||
-	    len > (uint64_t)_end - addr)
-		return NULL;
-	return (const uint8_t *)addr;
+	return kernel_image_ptr(addr, len);
 }
 
 static int kmem_read(void *ctx, uint64_t addr, uint8_t *buf, uint32_t len)

@@ -10,10 +10,7 @@ static uint64_t text_hash;
 static const uint8_t *kmem_ptr(void *ctx, uint64_t addr, uint32_t len)
 {
 	(void)ctx;
-	if (addr < (uint64_t)_kernel_start || addr > (uint64_t)_end ||
-	    len > (uint64_t)_end - addr)
-		return NULL;
-	return (const uint8_t *)addr;
+	return kernel_image_ptr(addr, len);
 }
 
 int pvboot_install(const struct platform *pf, const char **missing)

@@ -1,5 +1,5 @@
 /* irq.S: the native bodies of the CALLEE-class ops (only %rax may change,
- * so they are written by hand) and of the entry-path ops iret/sysret64. */
+ * so they are written by hand) and of the entry-path op iret. */
 #include "core/asm.h"
 
 	.text
@@ -59,11 +59,5 @@ FUNC native_iret
 	addq $8, %rsp
 	iretq
 ENDF native_iret
-
-FUNC native_sysret64
-	addq $8, %rsp
-	swapgs
-	sysretq
-ENDF native_sysret64
 
 	.section .note.GNU-stack, "", @progbits

@@ -19,7 +19,6 @@ void native_swapgs(void);
 void native_safe_halt(void);
 void native_halt(void);
 void native_iret(void);
-void native_sysret64(void);
 
 /* native.c */
 void native_cpuid(unsigned int *a, unsigned int *b, unsigned int *c,

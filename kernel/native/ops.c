@@ -35,7 +35,6 @@ const struct pv_ops native_pv_ops = {
 	.wbinvd = native_wbinvd,
 	.swapgs = native_swapgs,
 	.iret = native_iret,
-	.sysret64 = native_sysret64,
 	.set_pte = native_set_pte,
 	.set_pte_at = native_set_pte_at,
 	.pte_clear = native_pte_clear,

@@ -12,8 +12,6 @@ _Static_assert(XEN_SCHEDOP_BLOCK == SCHEDOP_block, "XEN_SCHEDOP_BLOCK");
 
 /* Set at entry from Xen's (emulated) view of the real registers. */
 unsigned long xen_cr0_shadow, xen_cr4_shadow;
-/* The kernel stack load_sp0 named (xen_sysret64 builds its frame there). */
-unsigned long xen_kernel_sp;
 
 /* Blocks until an event; Xen unmasks events atomically with blocking. */
 void xen_safe_halt(void)
@@ -149,7 +147,6 @@ void xen_load_ldt(const void *base, unsigned int n)
 void xen_load_sp0(unsigned long sp0)
 {
 	cpu_tss.rsp0 = sp0;
-	xen_kernel_sp = sp0;
 	(void)HYPERVISOR_stack_switch(FLAT_KERNEL_SS, sp0);
 }
 

@@ -87,27 +87,6 @@ FUNC xen_iret
 	jmp hypercall_page + __HYPERVISOR_iret * 32
 ENDF xen_iret
 
-/*
- * sysret64 (user rip in rcx, rflags in r11, on the user stack) as an iret
- * hypercall frame built on the kernel stack load_sp0 named, flagged as a
- * return from syscall.  Unused while the kernel runs no user mode.
- */
-FUNC xen_sysret64
-	addq $8, %rsp
-	movq %rsp, xen_sysret_rsp(%rip)
-	movq xen_kernel_sp(%rip), %rsp
-	pushq $FLAT_USER_SS
-	pushq xen_sysret_rsp(%rip)
-	pushq %r11
-	pushq $FLAT_USER_CS
-	pushq %rcx
-	pushq $VGCF_in_syscall
-	jmp hypercall_page + __HYPERVISOR_iret * 32
-ENDF xen_sysret64
-
-	.bss
-	.balign 8
-xen_sysret_rsp:
 	.quad 0
 
 	.section .note.GNU-stack, "", @progbits

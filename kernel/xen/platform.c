@@ -40,7 +40,6 @@ const struct pv_ops xen_pv_ops = {
 	.wbinvd = xen_wbinvd,
 	.swapgs = xen_swapgs,
 	.iret = xen_iret,
-	.sysret64 = xen_sysret64,
 	.set_pte = xen_set_pte,
 	.set_pte_at = xen_set_pte_at,
 	.pte_clear = xen_pte_clear,

@@ -140,7 +140,6 @@ void xen_irq_enable(void);
 void xen_irq_enable_slow(void);
 void xen_swapgs(void);
 void xen_iret(void);
-void xen_sysret64(void);
 
 /* cpu.c */
 void xen_safe_halt(void);
