@@ -5,7 +5,7 @@
 
 /* Site length in bytes, fixed per build (make SITE_LEN=N). */
 #ifndef PV_SITE_LEN
-#define PV_SITE_LEN 16
+#define PV_SITE_LEN 15
 #endif
 #define PV_SITE_MIN 6  /* call *disp32(%rip) */
 #define PV_SITE_MAX 32

@@ -165,6 +165,11 @@ void pv_nops(uint8_t *buf, unsigned len);
  * Returns bytes written or -PV_ERANGE/-PV_EINVAL if it cannot relocate. */
 int pv_emit_code(uint8_t *dst, uint64_t dst_addr, const struct pv_code *c,
 		 unsigned copy_len);
+/* prefix.c: as pv_emit_code, then pads to site_len with redundant segment
+ * prefixes on the code's non-branch instructions (up to 15 bytes each) and
+ * NOPs for what they cannot take.  Returns the bytes before the NOPs. */
+int pv_emit_padded(uint8_t *dst, uint64_t dst_addr, const struct pv_code *c,
+		   unsigned copy_len, unsigned site_len);
 /* The canonical indirect call for op at addr, padded to len. */
 void pv_emit_indirect(uint8_t *dst, uint64_t addr, uint64_t ops_addr,
 		      unsigned op, unsigned len);

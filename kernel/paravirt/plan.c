@@ -29,7 +29,7 @@ static int try_template(const struct pv_site_ref *s, const struct pv_backend *be
 		return PV_R_TEMPLATE_TOO_LONG;
 	if (im->tmpl_clobbers & ~site_clobbers(s))
 		return PV_R_TEMPLATE_CLOBBERS;
-	n = pv_emit_code(p->bytes, s->addr, &im->tmpl, im->tmpl.len);
+	n = pv_emit_padded(p->bytes, s->addr, &im->tmpl, im->tmpl.len, s->len);
 	if (n < 0)
 		return PV_R_TEMPLATE_RELOC;
 	p->used = (uint8_t)n;
@@ -54,7 +54,7 @@ static int try_body(const struct pv_site_ref *s, const struct pv_op_impl *im,
 	}
 	if (n < 0)
 		return -n;
-	n = pv_emit_code(p->bytes, s->addr, &im->body, (unsigned)n);
+	n = pv_emit_padded(p->bytes, s->addr, &im->body, (unsigned)n, s->len);
 	if (n < 0)
 		return PV_R_BODY_RELOC;
 	p->used = (uint8_t)n;
@@ -67,15 +67,21 @@ static int try_hypercall(const struct pv_site_ref *s, const struct pv_backend *b
 			 const struct pv_op_impl *im, struct pv_plan *p)
 {
 	uint32_t nr = (uint32_t)im->hypercall;
+	uint8_t hc[PV_SITE_MAX];
 	int n;
 
 	if (im->hypercall < 0)
 		return PV_R_NO_HYPERCALL;
 	if ((s->flags & PV_SITE_CLASS_MASK) != PV_CLASS_CALLER)
 		return PV_R_HYPERCALL_CLOBBERS;
-	n = pv_emit_hypercall(p->bytes, s->len, nr, im->hypercall_args,
+	n = pv_emit_hypercall(hc, s->len, nr, im->hypercall_args,
 			      im->hypercall_nconst, im->hypercall_konst);
 	if (n > 0) {
+		struct pv_code c = { hc, s->addr, (uint32_t)n };
+
+		n = pv_emit_padded(p->bytes, s->addr, &c, (unsigned)n, s->len);
+		if (n < 0)
+			return PV_R_HYPERCALL_TOO_LONG;
 		p->used = (uint8_t)n;
 		return 0;
 	}

@@ -6,7 +6,7 @@ E=$B/tools/elfscan
 
 run $E $FIX/fixture.elf
 is $rc 0 "report on a good image exits 0"
-like $T/out '^sites: 14, bad: 0, site length 16' "report counts 14 sites"
+like $T/out '^sites: 14, bad: 0, site length 15' "report counts 14 sites"
 like $T/out '^  set_pte +caller +2$' "report counts sites per op"
 like $T/out '^  fx_init +3$' "report counts sites per function"
 like $T/out 'fx_native_read_cr3 +inlinable, 3 bytes' "inliner verdict: leaf body"
@@ -68,7 +68,7 @@ is $rc 1 "corrupted sealed table is rejected"
 
 run $E --site-len 12 $FIX/fixture.elf
 is $rc 1 "--site-len mismatch fails"
-like $T/err 'site length 16, the build.s is 12' "--site-len message"
+like $T/err 'site length 15, the build.s is 12' "--site-len message"
 
 run $E
 is $rc 2 "no argument: usage, exit 2"

@@ -120,6 +120,16 @@ static const uint8_t cli[] = { 0xfa };
 /* movb $1, X(%rip) with X = TMPL_ADDR + 0x100 when placed at TMPL_ADDR */
 static const uint8_t movb_rip[] = { 0xc6, 0x05, 0xf9, 0x00, 0x00, 0x00, 0x01 };
 
+/* Leading redundant cs prefixes at b. */
+static unsigned npfx(const uint8_t *b, unsigned len)
+{
+	unsigned n = 0;
+
+	while (n < len && b[n] == 0x2e)
+		n++;
+	return n;
+}
+
 static void test_template_inline(void **st)
 {
 	struct pv_site_ref s = site(PV_OP_irq_disable);
@@ -128,19 +138,27 @@ static void test_template_inline(void **st)
 	(void)st;
 	reset();
 	be.op[PV_OP_irq_disable].tmpl = put(TMPL_ADDR, cli, 1);
+	/* 15 bytes: cli with 14 cs prefixes, one instruction, no padding */
+	s.len = 15;
 	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
 	assert_int_equal(p.strategy, PV_STRAT_INLINE);
-	assert_int_equal(p.bytes[0], 0xfa);
-	/* 15 bytes of padding: executed as one jmp over 13 bytes of NOPs */
-	assert_int_equal(p.bytes[1], 0xeb);
-	assert_int_equal(p.bytes[2], 13);
-	count_insns(p.bytes + 3, 13, 1);
+	assert_int_equal(npfx(p.bytes, 15), 14);
+	assert_int_equal(p.bytes[14], 0xfa);
+	assert_int_equal(count_insns(p.bytes, 15, 0), 1);
+	assert_int_equal(p.used, 15);
+	/* 16 bytes: an instruction holds 15 at most, so one 1-byte NOP */
+	s.len = 16;
+	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
+	assert_int_equal(npfx(p.bytes, 16), 14);
+	assert_int_equal(p.bytes[15], 0x90);
+	assert_int_equal(count_insns(p.bytes, 16, 0), 2);
 }
 
 static void test_template_reloc(void **st)
 {
 	struct pv_site_ref s = site(PV_OP_irq_disable);
 	struct pv_plan p;
+	unsigned k;
 	int32_t disp;
 
 	(void)st;
@@ -148,9 +166,11 @@ static void test_template_reloc(void **st)
 	be.op[PV_OP_irq_disable].tmpl = put(TMPL_ADDR, movb_rip, 7);
 	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
 	assert_int_equal(p.strategy, PV_STRAT_INLINE);
-	memcpy(&disp, p.bytes + 2, 4);
-	/* same target: site + 7 + disp == template + 7 + 0xf9 */
-	assert_true(SITE_ADDR + 7 + (int64_t)disp == TMPL_ADDR + 7 + 0xf9);
+	k = npfx(p.bytes, 16);
+	assert_int_equal(k, 8); /* 7 + 8 = 15, then one NOP */
+	memcpy(&disp, p.bytes + k + 2, 4);
+	/* same target: its end moved by k, the disp32 follows */
+	assert_true(SITE_ADDR + k + 7 + (int64_t)disp == TMPL_ADDR + 7 + 0xf9);
 }
 
 static void test_template_refusals(void **st)
@@ -206,11 +226,15 @@ static void test_body_inline(void **st)
 
 	(void)st;
 	assert_int_equal(p.strategy, PV_STRAT_BODY);
-	assert_int_equal(p.used, 3);
-	assert_memory_equal(p.bytes, set, 3);
+	/* 3 bytes + 12 prefixes, one NOP byte */
+	assert_int_equal(p.used, 15);
+	assert_memory_equal(p.bytes + 12, set, 3);
 	p = plan_body(cond, sizeof(cond), PV_OP_set_pte);
 	assert_int_equal(p.strategy, PV_STRAT_BODY);
-	assert_int_equal(p.used, 8);
+	/* all 8 prefixes on the test; je never takes one, still +3 */
+	assert_int_equal(p.used, 16);
+	assert_int_equal(npfx(p.bytes, 16), 8);
+	assert_memory_equal(p.bytes + 8, cond, 8);
 }
 
 static void expect_body_refusal(const uint8_t *b, unsigned len, unsigned op,
@@ -339,13 +363,15 @@ static void test_hypercall(void **st)
 	be.op[PV_OP_write_cr3].hypercall_args = 1;
 	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
 	assert_int_equal(p.strategy, PV_STRAT_HYPERCALL);
-	assert_memory_equal(p.bytes, "\xb8\x1a\x00\x00\x00\x0f\x05", 7);
+	assert_int_equal(npfx(p.bytes, 16), 9); /* on the mov, not syscall */
+	assert_memory_equal(p.bytes + 9, "\xb8\x1a\x00\x00\x00\x0f\x05", 7);
 
 	be.op[PV_OP_write_cr3].hypercall_args = 4;
 	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
 	assert_int_equal(p.strategy, PV_STRAT_HYPERCALL);
-	assert_memory_equal(p.bytes, "\x49\x89\xca\xb8\x1a\x00\x00\x00\x0f\x05",
-			    10);
+	assert_int_equal(npfx(p.bytes, 16), 6);
+	assert_memory_equal(p.bytes + 6,
+			    "\x49\x89\xca\xb8\x1a\x00\x00\x00\x0f\x05", 10);
 
 	/* too short for the inline form: a call into the hypercall page */
 	s.len = 6;
@@ -376,8 +402,8 @@ static void test_hypercall(void **st)
 	be.op[PV_OP_safe_halt].hypercall_konst[0] = 1;
 	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
 	assert_int_equal(p.strategy, PV_STRAT_HYPERCALL);
-	assert_int_equal(p.used, 14);
-	assert_memory_equal(p.bytes, "\xbf\x01\x00\x00\x00\x31\xf6"
+	assert_int_equal(p.used, 16);
+	assert_memory_equal(p.bytes + 2, "\xbf\x01\x00\x00\x00\x31\xf6"
 				     "\xb8\x1d\x00\x00\x00\x0f\x05", 14);
 	/* stack_switch(ss, sp0) for load_sp0(sp0): the C arg moves up */
 	s = site(PV_OP_load_sp0);
@@ -387,7 +413,8 @@ static void test_hypercall(void **st)
 	be.op[PV_OP_load_sp0].hypercall_konst[0] = 0xe02b;
 	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
 	assert_int_equal(p.strategy, PV_STRAT_HYPERCALL);
-	assert_memory_equal(p.bytes, "\x48\x89\xfe\xbf\x2b\xe0\x00\x00"
+	assert_int_equal(npfx(p.bytes, 16), 1);
+	assert_memory_equal(p.bytes + 1, "\x48\x89\xfe\xbf\x2b\xe0\x00\x00"
 				     "\xb8\x03\x00\x00\x00\x0f\x05", 15);
 	/* a negative constant is sign-extended: 7 bytes, 17 in all */
 	be.op[PV_OP_load_sp0].hypercall_konst[0] = -2;
