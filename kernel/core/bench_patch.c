@@ -105,19 +105,25 @@ static unsigned sub_build(int strat, enum pv_patch_mode to)
 	unsigned k = 0;
 
 	sub.h = *st->hdr;
-	for (uint32_t i = 0; i < st->hdr->count && k < SUB_MAX; i++) {
-		struct pv_site_ref s = {
-			rec_addr + 8ull * i + (uint64_t)(int64_t)rec[i].offset,
-			rec[i].op, rec[i].len, rec[i].flags
-		};
-		struct pv_plan p;
+	for (uint32_t i = 0, used; i < st->hdr->count && k + 1 < SUB_MAX;
+	     i += used) {
+		struct pv_site_ref s;
+		struct pv_native_ref nr;
+		struct pv_plan p, call;
 
-		pv_plan_site(&s, st->be, to, &p);
+		used = pv_plan_record(&rec[i], rec_addr + 8ull * i,
+				      st->hdr->count - i, st->be, st->mem, to,
+				      &s, &p, &nr, &call);
 		if (strat >= 0 && p.strategy != strat)
 			continue;
-		sub.r[k] = rec[i];
-		sub.r[k].offset = (int32_t)(s.addr - (sub_addr + 8ull * k));
-		k++;
+		/* a native site's pair of records moves as one */
+		for (uint32_t j = 0; j < used; j++, k++) {
+			uint64_t a = rec_addr + 8ull * (i + j) +
+				     (uint64_t)(int64_t)rec[i + j].offset;
+
+			sub.r[k] = rec[i + j];
+			sub.r[k].offset = (int32_t)(a - (sub_addr + 8ull * k));
+		}
 	}
 	sub.h.count = k;
 	return k;

@@ -46,21 +46,28 @@ static int t_text_is_plan(struct ktest_ctx *c)
 	const struct pv_site *r = selftest_records(&n);
 	uint64_t first = 0;
 
-	for (unsigned i = 0; i < n; i++) {
-		struct pv_site_ref s = selftest_site_ref(&r[i]);
-		struct pv_plan p;
+	unsigned units = 0;
 
-		pv_plan_site(&s, st->be, (enum pv_patch_mode)st->mode, &p);
+	for (unsigned i = 0; i < n; units++) {
+		struct pv_site_ref s;
+		struct pv_native_ref nr;
+		struct pv_plan p, call;
+
+		i += pv_plan_record(&r[i], (uint64_t)&r[i], n - i, st->be,
+				    st->mem, (enum pv_patch_mode)st->mode, &s,
+				    &p, &nr, &call);
 		strat[p.strategy]++;
-		if (memcmp((const void *)s.addr, p.bytes, s.len) && !bad++)
+		if ((memcmp((const void *)s.addr, p.bytes, s.len) ||
+		     (call.len && memcmp((const void *)nr.call.addr,
+					 call.bytes, call.len))) && !bad++)
 			first = s.addr;
 	}
 	KTEST_EXPECT(c, !bad, "%u of %u sites differ from their plan, first "
-		     "at %llx", bad, n, (unsigned long long)first);
+		     "at %llx", bad, units, (unsigned long long)first);
 	KTEST_EXPECT(c, st->mode != PV_PATCH_NOPATCH ||
-				strat[PV_STRAT_INDIRECT] == n,
+				strat[PV_STRAT_INDIRECT] == units,
 		     "nopatch mode plans %u non-indirect sites",
-		     n - strat[PV_STRAT_INDIRECT]);
+		     units - strat[PV_STRAT_INDIRECT]);
 	n = strat[PV_STRAT_INLINE] + strat[PV_STRAT_BODY];
 	KTEST_EXPECT(c, st->mode != PV_PATCH_NOINLINE || !n,
 		     "noinline mode plans %u inline sites", n);

@@ -13,6 +13,7 @@ static int record_ok(const struct pv_site_ref *s)
 {
 	return s->op < PV_NR_OPS && s->len >= PV_SITE_MIN &&
 	       s->len <= PV_SITE_MAX && !(s->flags & ~PV_SITE_FLAGS_KNOWN) &&
+	       !(s->flags & (PV_SITE_NATIVE | PV_SITE_ABI)) &&
 	       (s->flags & PV_SITE_CLASS_MASK) == pv_op_class(s->op);
 }
 
@@ -142,6 +143,22 @@ static int choose(const struct pv_site_ref *s, const struct pv_backend *be,
 		return PV_STRAT_DIRECT;
 	p->reason = (uint8_t)r; /* what left the site indirect */
 	return PV_STRAT_INDIRECT;
+}
+
+int pv_plan_replace(const struct pv_site_ref *s, const struct pv_backend *be,
+		    struct pv_plan *p)
+{
+	for (unsigned i = 0; i < PV_SITE_MAX; i++)
+		p->bytes[i] = 0;
+	p->len = s->len;
+	p->used = 0;
+	p->reason = PV_R_OK;
+	if (s->op >= PV_NR_OPS || s->len > PV_SITE_MAX)
+		return PV_STRAT_INDIRECT;
+	p->strategy = (uint8_t)choose(s, be, PV_PATCH_FULL, p);
+	if (p->strategy != PV_STRAT_INDIRECT)
+		pv_nops(p->bytes + p->used, s->len - p->used);
+	return p->strategy;
 }
 
 void pv_plan_site(const struct pv_site_ref *s, const struct pv_backend *be,

@@ -564,8 +564,9 @@ static struct pv_table_hdr *make_table(unsigned n, const unsigned *ops)
 
 		pv_emit_indirect(b, sa, OPS_ADDR, ops[i], 16);
 		put(sa, b, 16);
-		r[i] = (struct pv_site){ (int32_t)(sa - ra), (uint16_t)ops[i],
-					 16, (uint8_t)pv_op_class(ops[i]) };
+		r[i] = (struct pv_site){ .offset = (int32_t)(sa - ra),
+					 .op = (uint8_t)ops[i], .len = 16,
+					 .flags = (uint8_t)pv_op_class(ops[i]) };
 	}
 	return h;
 }
