@@ -258,8 +258,13 @@ static int check_padding(struct scan *sc, const struct scan_site *s,
 			 const uint8_t *b)
 {
 	unsigned off = 6;
+	uint8_t canon[PV_SITE_MAX];
 	char dis[96];
 
+	/* the patcher's own padding (a jmp rel8 over NOPs beyond 11 bytes) */
+	pv_nops(canon, s->len - off);
+	if (!memcmp(b + off, canon, s->len - off))
+		return 0;
 	while (off < s->len) {
 		struct pv_insn in;
 		int l = pv_insn_decode(b + off, s->len - off, PV_MODE_64, &in);

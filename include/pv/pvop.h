@@ -134,12 +134,23 @@ extern struct pv_ops pv_ops;
 	"\n7792:\n\t.pushsection .pv_stubs,\"ax\"\n\t"                        \
 	".fill " len " - (7794b - 7793b), 1, 0x2e\n\t" native "\n7795:\n\t"   \
 	moves "\n7796:\n\tcall *pv_ops+%c[pv_slot](%%rip)\n7797:\n\t"         \
-	".nops " stub_len " - (7797b - 7796b)\n\t" result "\n\tjmp 7792b\n\t"  \
+	PV__PAD(stub_len " - 6") result "\n\tjmp 7792b\n\t"                  \
 	".popsection\n\t.pushsection .pv_sites,\"a\"\n\t.balign 4\n\t"        \
 	".long 7791b - .\n\t.byte %c[pv_op], 7796b - 7795b, " len ", "         \
 	"%c[pv_cls] | " PV__STR(PV_SITE_NATIVE) " | " flags "\n\t"             \
 	".long 7796b - .\n\t.byte %c[pv_op], 0, " stub_len ", "                \
 	"%c[pv_cls] | " PV__STR(PV_SITE_STUB) "\n\t.popsection\n"
+
+/*
+ * n bytes of padding exactly as pv_nops writes it (one NOP up to 11 bytes,
+ * else jmp rel8 over NOPs of 11 bytes and the rest; up to 24), so that a
+ * call re-patched back to the original holds the bytes it was built with.
+ */
+#define PV__PAD(n)                                                             \
+	".if " n " <= 11\n\t.nops " n "\n\t.else\n\t"                         \
+	".if " n " > 24\n\t.error \"native site: stub call too long\"\n\t"     \
+	".endif\n\t.byte 0xeb, " n " - 2\n\t.nops 11\n\t.nops " n " - 13\n\t"  \
+	".endif\n\t"
 
 #define PV__NATIVE_OPS(op, cls) PV__SITE_OPS(op, cls)
 #endif /* __ASSEMBLER__ */

@@ -70,6 +70,26 @@ static int sh_write(void *ctx, uint64_t addr, const uint8_t *buf,
 
 static const struct pv_mem shadow_mem = { sh_ptr, sh_read, sh_write, 0 };
 
+/* nopatch sends native sites to their stubs: put their built bytes back. */
+static int shadow_native_built(const struct pvboot_state *st)
+{
+	const struct pv_site *r = (const struct pv_site *)(st->hdr + 1);
+
+	for (uint32_t i = 0; i < st->hdr->count; i++) {
+		struct pv_native_ref n;
+		uint8_t b[PV_SITE_MAX];
+
+		if (!(r[i].flags & PV_SITE_NATIVE) ||
+		    pv_native_ref(&r[i], (uint64_t)&r[i], st->hdr->count - i,
+				  &n))
+			continue;
+		if (pv_native_built(&n, &shadow_mem, b) ||
+		    sh_write(NULL, n.site.addr, b, n.site.len))
+			return -PV_EFAULT;
+	}
+	return 0;
+}
+
 /*
  * The shadow as the image was built: a copy of the text (plus the bytes
  * after it a body scan may read), re-patched unmeasured to nopatch, whose
@@ -80,6 +100,7 @@ static int shadow_reset(void)
 	const struct pvboot_state *st = pvboot_state();
 	uint64_t len = (uint64_t)(_etext - _stext) + PV_BODY_SCAN;
 	struct pv_patch_stats stats;
+	int err;
 
 	if (len > (uint64_t)(_end - _stext))
 		len = (uint64_t)(_end - _stext);
@@ -87,9 +108,10 @@ static int shadow_reset(void)
 		return -PV_E2BIG;
 	shadow_end = (uint64_t)_stext + len;
 	memcpy(shadow, _stext, len);
-	return pv_patch_table(st->hdr, (uint64_t)st->hdr, st->table_size,
-			      st->be, &shadow_mem, st->mode, PV_PATCH_NOPATCH,
-			      &stats, NULL, NULL);
+	err = pv_patch_table(st->hdr, (uint64_t)st->hdr, st->table_size,
+			     st->be, &shadow_mem, st->mode, PV_PATCH_NOPATCH,
+			     &stats, NULL, NULL);
+	return err ? err : shadow_native_built(st);
 }
 
 /*

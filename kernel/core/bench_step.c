@@ -29,8 +29,11 @@ static int shadowed(uint64_t rip, uint64_t now)
 	const uint8_t *b = (const uint8_t *)rip;
 	unsigned i = 0;
 
-	while (i < 4 && (b[i] == 0x66 || (b[i] & 0xf0) == 0x40))
-		i++; /* operand-size and REX prefixes */
+	/* legacy and REX prefixes (a native site pads with cs prefixes) */
+	while (i < 14 && (b[i] == 0x66 || b[i] == 0x2e || b[i] == 0x3e ||
+			  b[i] == 0x26 || b[i] == 0x36 || b[i] == 0x64 ||
+			  b[i] == 0x65 || (b[i] & 0xf0) == 0x40))
+		i++;
 	if (b[i] == 0xfb)
 		return fix_sti;
 	if (b[i] == 0x8e && (b[i + 1] >> 3 & 7) == 2)

@@ -37,7 +37,7 @@ int pv_native_ref(const struct pv_site *rec, uint64_t rec_addr, uint32_t left,
 	n->call.addr = rec_addr + 8 + (uint64_t)(int64_t)b->offset;
 	n->call.op = b->op;
 	n->call.len = b->len;
-	n->call.flags = b->flags;
+	n->call.flags = b->flags & PV_SITE_CLASS_MASK; /* planned as a call */
 	n->entry = n->call.addr - a->entry;
 	n->copy = n->entry - a->len;
 	return 0;
@@ -54,6 +54,40 @@ int pv_native_built(const struct pv_native_ref *n, const struct pv_mem *m,
 	/* the copy's PC-relative fields, as they read at the site */
 	return pv_emit_code(out, n->site.addr, &c, n->site.len) ==
 			       (int)n->site.len ? 0 : -PV_EINVAL;
+}
+
+/*
+ * The stub's call as built, never reached while the site is: its bytes as
+ * they are when they are the original call (gas pads it in its own way
+ * beyond 11 bytes), else the canonical one.
+ */
+static void plan_call_as_built(const struct pv_native_ref *n,
+			       const struct pv_backend *be,
+			       const struct pv_mem *m, struct pv_plan *call)
+{
+	const uint8_t *cur = m->ptr(m->ctx, n->call.addr, n->call.len);
+
+	call->strategy = PV_STRAT_INDIRECT;
+	call->reason = PV_R_OK;
+	call->len = n->call.len;
+	call->used = 6;
+	for (unsigned i = n->call.len; i < PV_SITE_MAX; i++)
+		call->bytes[i] = 0;
+	if (cur && pv_site_is_original(cur, n->call.len, n->call.addr,
+				       be->ops_addr, n->call.op)) {
+		for (unsigned i = 0; i < n->call.len; i++)
+			call->bytes[i] = cur[i];
+		return;
+	}
+	pv_emit_indirect(call->bytes, n->call.addr, be->ops_addr, n->call.op,
+			 n->call.len);
+}
+
+int pv_native_as_built(const struct pv_native_ref *n,
+		       const struct pv_backend *be, enum pv_patch_mode mode)
+{
+	(void)n;
+	return mode == PV_PATCH_FULL && be->id == PV_BACKEND_NATIVE;
 }
 
 /* jmp rel32 to the stub; the rest of the site is never reached. */
@@ -75,20 +109,21 @@ void pv_plan_native(const struct pv_native_ref *n, const struct pv_backend *be,
 {
 	struct pv_site_ref s = n->site;
 
-	pv_plan_site(&n->call, be, mode, call);
 	for (unsigned i = 0; i < PV_SITE_MAX; i++)
 		site->bytes[i] = 0;
 	site->len = n->site.len;
 	site->used = n->site.len;
 	site->reason = PV_R_OK;
 	site->strategy = PV_STRAT_INLINE;
-	if (mode == PV_PATCH_FULL && be->id == PV_BACKEND_NATIVE) {
+	if (pv_native_as_built(n, be, mode)) {
+		plan_call_as_built(n, be, m, call);
 		if (pv_native_built(n, m, site->bytes)) {
 			site->strategy = PV_STRAT_INDIRECT;
 			site->reason = PV_R_BAD_RECORD;
 		}
 		return;
 	}
+	pv_plan_site(&n->call, be, mode, call);
 	/* in place unless the stub does better (strategies go best first):
 	 * jmp, inline sequence, jmp beats call, body, ret */
 	s.flags &= PV_SITE_CLASS_MASK;

@@ -211,6 +211,9 @@ int pv_native_ref(const struct pv_site *rec, uint64_t rec_addr, uint32_t left,
 /* The site's bytes as built, from its stub's copy; 0 or -PV_E*. */
 int pv_native_built(const struct pv_native_ref *n, const struct pv_mem *m,
 		    uint8_t *out);
+/* 1 if the plan for mode is the pair as built (native backend, full). */
+int pv_native_as_built(const struct pv_native_ref *n,
+		       const struct pv_backend *be, enum pv_patch_mode mode);
 /* Plans both: site (reason PV_R_BAD_RECORD if its copy is unreadable)
  * and call.  A site sent to its stub carries the call's strategy. */
 void pv_plan_native(const struct pv_native_ref *n, const struct pv_backend *be,

@@ -13,7 +13,7 @@ static int record_ok(const struct pv_site_ref *s)
 {
 	return s->op < PV_NR_OPS && s->len >= PV_SITE_MIN &&
 	       s->len <= PV_SITE_MAX && !(s->flags & ~PV_SITE_FLAGS_KNOWN) &&
-	       !(s->flags & (PV_SITE_NATIVE | PV_SITE_ABI)) &&
+	       !(s->flags & (PV_SITE_NATIVE | PV_SITE_ABI | PV_SITE_STUB)) &&
 	       (s->flags & PV_SITE_CLASS_MASK) == pv_op_class(s->op);
 }
 

@@ -51,9 +51,11 @@ static int put_field(uint8_t *p, unsigned flen, int64_t v)
 }
 
 /*
- * The PC-relative field of instruction i, for its new place: a target
- * inside the code follows the instruction that was there (or the end),
- * any other target keeps its absolute address.
+ * The PC-relative field of instruction i, for its new place: a branch
+ * into the code follows the instruction that was there (or the end); any
+ * other target, and every RIP-relative data operand (it names the
+ * backend's data even where that lies inside the copied bytes), keeps its
+ * absolute address.
  */
 static int reloc(uint8_t *dst, uint64_t dst_addr, const struct pv_code *c,
 		 const struct pv_pad_insn *ins, unsigned n, unsigned i,
@@ -66,7 +68,7 @@ static int reloc(uint8_t *dst, uint64_t dst_addr, const struct pv_code *c,
 	int64_t t = (int64_t)x->off + x->len + disp, to;
 	unsigned end = x->start + x->add + x->len;
 
-	if (t >= 0 && t <= (int64_t)copy_len) {
+	if (x->in.rel_len && t >= 0 && t <= (int64_t)copy_len) {
 		to = -1;
 		if (t == (int64_t)copy_len)
 			to = out_len;

@@ -77,6 +77,7 @@ static int poke_native(struct walk *w, const struct pv_native_ref *n,
 		       const struct pv_plan *site, const struct pv_plan *call)
 {
 	struct pv_plan old_site, old_call;
+	uint8_t cur[PV_SITE_MAX];
 	int err;
 
 	if (w->from >= 0) {
@@ -85,6 +86,13 @@ static int poke_native(struct walk *w, const struct pv_native_ref *n,
 	} else if (pv_native_built(n, w->m, old_site.bytes)) {
 		return -PV_EINVAL;
 	}
+	/* the site first checked, so that a refused one changes nothing */
+	err = w->m->read(w->m->ctx, n->site.addr, cur, n->site.len);
+	if (err)
+		return err;
+	for (unsigned i = 0; i < n->site.len; i++)
+		if (cur[i] != old_site.bytes[i])
+			return -PV_EINVAL;
 	err = pv_poke(w->m, n->call.addr, w->from >= 0 ? old_call.bytes : 0,
 		      call->bytes, n->call.len, w->be->ops_addr, n->call.op);
 	if (!err)
@@ -104,23 +112,31 @@ static unsigned patch_native(struct walk *w, const struct pv_site *rec,
 	struct pv_native_ref n;
 	struct pv_plan site = { 0 }, call = { 0 };
 	int err = -PV_EINVAL, ok = !pv_native_ref(rec, rec_addr, left, &n);
+	unsigned reason = PV_R_BAD_RECORD;
 
 	if (!ok) {
 		n.site = (struct pv_site_ref){ rec_addr +
 			(uint64_t)(int64_t)rec->offset, rec->op, rec->len,
 			rec->flags };
+	} else if (w->from < 0 && n.site.addr >= w->next_free &&
+		   pv_native_as_built(&n, w->be, w->to)) {
+		/* nothing to write, so nothing to check: the native boot */
+		w->next_free = n.site.addr + n.site.len;
+		site.strategy = PV_STRAT_INLINE;
+		err = 0;
 	} else if (n.site.addr >= w->next_free &&
 		   w->m->ptr(w->m->ctx, n.site.addr, n.site.len) &&
 		   w->m->ptr(w->m->ctx, n.call.addr, n.call.len)) {
 		w->next_free = n.site.addr + n.site.len;
 		pv_plan_native(&n, w->be, w->m, w->to, &site, &call);
-		if (site.reason != PV_R_BAD_RECORD)
+		if (site.reason != PV_R_BAD_RECORD) {
 			err = poke_native(w, &n, &site, &call);
+			reason = err == -PV_EIO ? PV_R_READBACK :
+						  PV_R_BAD_OLD_BYTES;
+		}
 	}
 	if (err)
-		refuse(&site, err == -PV_EIO ? PV_R_READBACK :
-			      err == -PV_EINVAL ? PV_R_BAD_RECORD :
-						  PV_R_BAD_OLD_BYTES);
+		refuse(&site, reason);
 	count(w, &n.site, &site, err != 0);
 	if (cb) {
 		cb(cb_ctx, &n.site, &site, err);

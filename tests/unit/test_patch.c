@@ -349,7 +349,8 @@ static void test_rip_data_reloc(void **st)
 	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
 	assert_int_equal(p.strategy, PV_STRAT_INLINE);
 	assert_true(rip_target(p.bytes, SITE_ADDR) == TMPL_ADDR + 10 + 0x100);
-	assert_memory_equal(p.bytes + 6, st_imm + 6, 4); /* imm untouched */
+	/* imm untouched, after the prefixes the padding added */
+	assert_memory_equal(p.bytes + npfx(p.bytes, 16) + 6, st_imm + 6, 4);
 }
 
 static void test_hypercall(void **st)
@@ -615,6 +616,122 @@ static void test_table(void **st)
 	assert_int_equal(s.reasons[PV_R_BAD_OLD_BYTES], 1);
 }
 
+/*
+ * A native site (irq_restore_fl, native `push %rcx; popf` with 3 cs
+ * prefixes) and its stub at STUB: copy, `mov %rcx,%rdi`, a 16-byte call
+ * site, jmp back; a table of the two records, then every mode both ways.
+ */
+#define NSITE (SITE_ADDR + 0x200)
+#define STUB (T_BASE + 0x3000)
+static const uint8_t nat[] = { 0x2e, 0x2e, 0x2e, 0x51, 0x9d };
+
+static struct pv_table_hdr *make_native(void)
+{
+	struct pv_table_hdr *h = (void *)(text + 0x100);
+	struct pv_site *r = (void *)(h + 1);
+	uint64_t call = STUB + 5 + 3, ra = T_BASE + 0x110;
+	uint8_t b[16];
+
+	*h = (struct pv_table_hdr){ PV_TABLE_MAGIC, PV_TABLE_VERSION, 16, 16,
+				    2, pv_ops_abi_hash() };
+	put(NSITE, nat, 5);
+	put(STUB, nat, 5);
+	put(STUB + 5, (const uint8_t *)"\x48\x89\xcf", 3);
+	pv_emit_indirect(b, call, OPS_ADDR, PV_OP_irq_restore_fl, 16);
+	put(call, b, 16);
+	r[0] = (struct pv_site){ .offset = (int32_t)(NSITE - ra),
+				 .op = PV_OP_irq_restore_fl, .entry = 3,
+				 .len = 5,
+				 .flags = PV_CLASS_CALLEE | PV_SITE_NATIVE };
+	r[1] = (struct pv_site){ .offset = (int32_t)(call - ra - 8),
+				 .op = PV_OP_irq_restore_fl, .len = 16,
+				 .flags = PV_CLASS_CALLEE | PV_SITE_STUB };
+	return h;
+}
+
+static void patch_to(struct pv_table_hdr *h, int from, enum pv_patch_mode to,
+		     struct pv_patch_stats *s)
+{
+	memset(s, 0, sizeof(*s));
+	assert_int_equal(pv_patch_table(h, T_BASE + 0x100, table_size(h), &be,
+					&mem, from, to,
+					s, NULL, NULL), 0);
+}
+
+static void test_native_site(void **st)
+{
+	struct pv_table_hdr *h;
+	struct pv_patch_stats s;
+	int32_t rel;
+
+	(void)st;
+	reset();
+	h = make_native();
+	/* native backend, full: as built, one site, nothing refused */
+	be.id = PV_BACKEND_NATIVE;
+	patch_to(h, -1, PV_PATCH_FULL, &s);
+	assert_int_equal(s.sites, 1);
+	assert_int_equal(s.refused, 0);
+	assert_int_equal(s.strat[PV_STRAT_INLINE], 1);
+	assert_memory_equal(text + (NSITE - T_BASE), nat, 5);
+	/* nopatch: jmp to the stub's entry, whose call stays indirect */
+	patch_to(h, PV_PATCH_FULL, PV_PATCH_NOPATCH, &s);
+	assert_int_equal(s.strat[PV_STRAT_INDIRECT], 1);
+	assert_int_equal(text[NSITE - T_BASE], 0xe9);
+	memcpy(&rel, text + (NSITE - T_BASE) + 1, 4);
+	assert_true(NSITE + 5 + (int64_t)rel == STUB + 5);
+	/* another backend, full: the stub's call direct, the site jumps */
+	be.id = PV_BACKEND_XEN;
+	patch_to(h, PV_PATCH_NOPATCH, PV_PATCH_FULL, &s);
+	assert_int_equal(s.strat[PV_STRAT_DIRECT], 1);
+	assert_int_equal(s.refused, 0);
+	assert_int_equal(text[STUB + 8 - T_BASE], 0xe8);
+	assert_int_equal(text[NSITE - T_BASE], 0xe9);
+	/* as built to native full writes nothing, so it checks nothing */
+	be.id = PV_BACKEND_NATIVE;
+	patch_to(h, -1, PV_PATCH_FULL, &s);
+	assert_int_equal(s.refused, 0);
+	assert_int_equal(text[NSITE - T_BASE], 0xe9);
+	/* back to native full from a known mode: the copy again */
+	be.id = PV_BACKEND_XEN;
+	patch_to(h, PV_PATCH_FULL, PV_PATCH_NOPATCH, &s);
+	be.id = PV_BACKEND_NATIVE;
+	patch_to(h, PV_PATCH_NOPATCH, PV_PATCH_FULL, &s);
+	assert_int_equal(s.refused, 0);
+	assert_memory_equal(text + (NSITE - T_BASE), nat, 5);
+}
+
+/* A copy that differs from the site, a stub record of another op, a lone
+ * native record: each refused, the site left as it was. */
+static void test_native_refusals(void **st)
+{
+	struct pv_table_hdr *h;
+	struct pv_site *r;
+	struct pv_patch_stats s;
+
+	(void)st;
+	reset();
+	be.id = PV_BACKEND_XEN;
+	h = make_native();
+	r = (void *)(h + 1);
+	text[STUB - T_BASE] = 0x3e;
+	patch_to(h, -1, PV_PATCH_FULL, &s);
+	assert_int_equal(s.refused, 1);
+	assert_memory_equal(text + (NSITE - T_BASE), nat, 5);
+	h = make_native();
+	r[1].op = PV_OP_irq_save_fl;
+	patch_to(h, -1, PV_PATCH_FULL, &s);
+	assert_int_equal(s.refused, 2); /* the pair, then the stray record */
+	assert_memory_equal(text + (NSITE - T_BASE), nat, 5);
+	h = make_native();
+	h->count = 1;
+	patch_to(h, -1, PV_PATCH_FULL, &s);
+	assert_int_equal(s.sites, 1);
+	assert_int_equal(s.refused, 1);
+	assert_memory_equal(text + (NSITE - T_BASE), nat, 5);
+	(void)r;
+}
+
 static void test_table_header(void **st)
 {
 	static const unsigned ops[] = { PV_OP_irq_disable, PV_OP_irq_enable };
@@ -714,6 +831,8 @@ int main(void)
 		cmocka_unit_test(test_body_reloc),
 		cmocka_unit_test(test_rip_data_reloc),
 		cmocka_unit_test(test_hypercall),
+		cmocka_unit_test(test_native_site),
+		cmocka_unit_test(test_native_refusals),
 		cmocka_unit_test(test_direct_and_indirect),
 		cmocka_unit_test(test_modes_and_records),
 		cmocka_unit_test(test_poke),
