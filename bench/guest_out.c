@@ -49,6 +49,42 @@ static void md_hot_native(FILE *f, const struct g_report *r)
 	      "for one of the path's ops.\n", f);
 }
 
+/*
+ * Hypercalls per iteration Linux 6.1 makes for the same ops as a Xen PV
+ * guest, outside lazy mode, from arch/x86/xen/mmu_pv.c: xen_set_pte is
+ * one mmu_update (xen_batched_set_pte falls back to HYPERVISOR_mmu_update);
+ * xen_flush_tlb_one_user one mmuext_op INVLPG_LOCAL (a one-entry batch,
+ * which xen_mc_flush issues as the hypercall itself); xen_write_cr3 one
+ * multicall (NEW_BASEPTR and NEW_USER_BASEPTR in one batch, xen_mc_issue);
+ * the irq ops, read_cr3 and sched_clock none.
+ */
+static const struct {
+	const char *path;
+	unsigned n;
+} linux_hcalls[] = {
+	{ "loop", 0 }, { "irq_crit", 0 }, { "irq_pair", 0 },
+	{ "pte_flush", 2 }, { "sched_clock", 0 }, { "cr3_switch", 1 },
+};
+
+static void md_linux_hcalls(FILE *f, const char *path)
+{
+	for (unsigned i = 0; i < sizeof(linux_hcalls) / sizeof(*linux_hcalls);
+	     i++)
+		if (!strcmp(linux_hcalls[i].path, path)) {
+			fprintf(f, " %u |", linux_hcalls[i].n);
+			return;
+		}
+	fputs(" - |", f);
+}
+
+static void md_hcalls(FILE *f, double v)
+{
+	if (isnan(v))
+		fputs(" - |", f);
+	else
+		fprintf(f, " %.2g |", v);
+}
+
 static void md_hot_xen(FILE *f, const struct g_report *r)
 {
 	fputs("\n### Xen PV Dom0: instructions per iteration\n\n", f);
@@ -58,13 +94,16 @@ static void md_hot_xen(FILE *f, const struct g_report *r)
 			r->xen_note ? r->xen_note : "Xen boot not available");
 		return;
 	}
-	fputs("| path | nopatch | noinline | full | Linux 6.1 Xen PV |\n"
-	      "|---|---:|---:|---:|---:|\n", f);
+	fputs("| path | nopatch | noinline | full | Linux 6.1 Xen PV | "
+	      "hypercalls, full | Linux 6.1 hypercalls |\n"
+	      "|---|---:|---:|---:|---:|---:|---:|\n", f);
 	for (unsigned p = 0; p < r->npaths; p++) {
 		fprintf(f, "| %s |", r->path[p]);
 		for (unsigned m = G_NOPATCH; m < G_NR_MODES; m++)
 			md_fig(f, r->cell[G_XEN][p][m].value, g_base(r, p), 0);
 		md_linux(f, r, p, "xen_pv");
+		md_hcalls(f, r->cell[G_XEN][p][G_FULL].hcalls);
+		md_linux_hcalls(f, r->path[p]);
 		fputc('\n', f);
 	}
 	fputs("\nGuest instructions only (Xen's own, inside hypercalls and "
@@ -72,7 +111,12 @@ static void md_hot_xen(FILE *f, const struct g_report *r)
 	      "the *native* PV=n figure (a PV=n kernel cannot run on Xen). "
 	      "The least iteration is given: an iteration during which an "
 	      "event arrived runs the irq ops' event path too (see "
-	      "Spread).\n", f);
+	      "Spread). Hypercalls: the `syscall`s the single-stepper saw "
+	      "per iteration (hypercall page and inline alike); Linux 6.1's "
+	      "for the same ops outside lazy mode, from "
+	      "arch/x86/xen/mmu_pv.c (xen_set_pte: one mmu_update; "
+	      "xen_flush_tlb_one_user: one mmuext_op; xen_write_cr3: one "
+	      "multicall of NEW_BASEPTR and NEW_USER_BASEPTR).\n", f);
 }
 
 /* How the measurements of one figure agree. */

@@ -238,11 +238,18 @@ int pvboot_patch(const struct platform *pf)
 				     state.table_size, &backend, &kmem, -1, boot_mode(), &boot_stats,
 				     kflags.debug ? debug_site : NULL, NULL);
 	sync_core();
-	if (err == -PV_ENOEXEC) {
+	if (err == -PV_ENOEXEC && pf->backend != PV_BACKEND_NATIVE) {
+		panic("pv: site table not sealed by elfscan: native sites "
+		      "cannot run on %s unpatched", pf->name);
+	} else if (err == -PV_ENOEXEC) {
 		printk("pv: site table not sealed by elfscan; sites left "
 		       "indirect\n");
 		count_unsealed();
 		err = 0;
+	} else if (err && pf->backend != PV_BACKEND_NATIVE) {
+		/* native sites would run bare instructions on a hypervisor */
+		panic("pv: patching failed: error %d; native sites cannot run "
+		      "on %s unpatched", err, pf->name);
 	} else if (err) {
 		printk("pv: patching failed: error %d; sites left indirect\n",
 		       err);
