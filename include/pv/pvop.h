@@ -127,9 +127,10 @@ extern struct pv_ops pv_ops;
 #define PV__NATIVE(len, stub_len, flags, native, moves, result)                \
 	".pushsection .discard.pv_native,\"a\"\n7793:\n\t" native             \
 	"\n7794:\n\t.popsection\n\t"                                          \
-	".if (7794b - 7793b) > " len " || " len " > 15 || " len " < 5\n\t"      \
-	".error \"native site: instruction longer than the site or site "      \
-	"not 5..15 bytes\"\n\t.endif\n"                                        \
+	".if (7794b - 7793b) > " len " || " len " > 15 || " len " < 5 || "     \
+	len " - (7794b - 7793b) > " PV__STR(PV_PREFIX_MAX) "\n\t"               \
+	".error \"native site: instruction longer than the site, site not "    \
+	"5..15 bytes or more than PV_PREFIX_MAX prefixes\"\n\t.endif\n"        \
 	"7791:\n\t.fill " len " - (7794b - 7793b), 1, 0x2e\n\t" native         \
 	"\n7792:\n\t.pushsection .pv_stubs,\"ax\"\n\t"                        \
 	".fill " len " - (7794b - 7793b), 1, 0x2e\n\t" native "\n7795:\n\t"   \

@@ -14,6 +14,13 @@
 #define PV_SITE_MIN 6  /* call *disp32(%rip) */
 #define PV_SITE_MAX 32
 #define PV_INSN_LIMIT 15  /* a 16th byte of one instruction faults */
+/*
+ * Redundant prefixes one instruction may take as padding: valgrind's
+ * decoder refuses an instruction with more than 7 (libpv programs run
+ * under callgrind in make bench); Sandy Bridge and later and Zen decode
+ * any number at no cost (Atom-class and Bulldozer-class cores take 3).
+ */
+#define PV_PREFIX_MAX 7
 
 /*
  * Two kinds of site.  A call site is built as `call *pv_ops+8*op(%rip)` and

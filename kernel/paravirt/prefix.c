@@ -103,6 +103,9 @@ static int plan_prefixes(const struct pv_code *c, unsigned copy_len,
 		if (may_prefix(&x->in) && l < PV_INSN_LIMIT) {
 			unsigned room = PV_INSN_LIMIT - (unsigned)l;
 
+			if (room > PV_PREFIX_MAX)
+				room = PV_PREFIX_MAX;
+
 			x->add = (uint8_t)(pad < room ? pad : room);
 			pad -= x->add;
 		}

@@ -137,21 +137,22 @@ static void test_template_inline(void **st)
 
 	(void)st;
 	reset();
-	be.op[PV_OP_irq_disable].tmpl = put(TMPL_ADDR, cli, 1);
-	/* 15 bytes: cli with 14 cs prefixes, one instruction, no padding */
-	s.len = 15;
+	be.op[PV_OP_irq_disable].tmpl = put(TMPL_ADDR, movb_rip, 7);
+	/* 14 bytes: the movb with 7 cs prefixes, one instruction */
+	s.len = 14;
 	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
 	assert_int_equal(p.strategy, PV_STRAT_INLINE);
-	assert_int_equal(npfx(p.bytes, 15), 14);
-	assert_int_equal(p.bytes[14], 0xfa);
-	assert_int_equal(count_insns(p.bytes, 15, 0), 1);
-	assert_int_equal(p.used, 15);
-	/* 16 bytes: an instruction holds 15 at most, so one 1-byte NOP */
-	s.len = 16;
+	assert_int_equal(npfx(p.bytes, 14), PV_PREFIX_MAX);
+	assert_int_equal(p.bytes[7], 0xc6);
+	assert_int_equal(count_insns(p.bytes, 14, 0), 1);
+	assert_int_equal(p.used, 14);
+	/* cli: 7 prefixes at most (valgrind's limit), then one NOP */
+	be.op[PV_OP_irq_disable].tmpl = put(TMPL_ADDR, cli, 1);
+	s.len = 15;
 	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
-	assert_int_equal(npfx(p.bytes, 16), 14);
-	assert_int_equal(p.bytes[15], 0x90);
-	assert_int_equal(count_insns(p.bytes, 16, 0), 2);
+	assert_int_equal(npfx(p.bytes, 15), PV_PREFIX_MAX);
+	assert_int_equal(p.bytes[7], 0xfa);
+	assert_int_equal(count_insns(p.bytes, 15, 0), 2);
 }
 
 static void test_template_reloc(void **st)
@@ -167,7 +168,7 @@ static void test_template_reloc(void **st)
 	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
 	assert_int_equal(p.strategy, PV_STRAT_INLINE);
 	k = npfx(p.bytes, 16);
-	assert_int_equal(k, 8); /* 7 + 8 = 15, then one NOP */
+	assert_int_equal(k, PV_PREFIX_MAX); /* 7 + 7, then one NOP */
 	memcpy(&disp, p.bytes + k + 2, 4);
 	/* same target: its end moved by k, the disp32 follows */
 	assert_true(SITE_ADDR + k + 7 + (int64_t)disp == TMPL_ADDR + 7 + 0xf9);
@@ -226,15 +227,19 @@ static void test_body_inline(void **st)
 
 	(void)st;
 	assert_int_equal(p.strategy, PV_STRAT_BODY);
-	/* 3 bytes + 12 prefixes, one NOP byte */
-	assert_int_equal(p.used, 15);
-	assert_memory_equal(p.bytes + 12, set, 3);
+	/* 3 bytes + 7 prefixes, then one NOP */
+	assert_int_equal(p.used, 10);
+	assert_memory_equal(p.bytes + 7, set, 3);
 	p = plan_body(cond, sizeof(cond), PV_OP_set_pte);
 	assert_int_equal(p.strategy, PV_STRAT_BODY);
-	/* all 8 prefixes on the test; je never takes one, still +3 */
+	/* 7 prefixes on the test, none on je, 1 on the mov: je now +4 */
 	assert_int_equal(p.used, 16);
-	assert_int_equal(npfx(p.bytes, 16), 8);
-	assert_memory_equal(p.bytes + 8, cond, 8);
+	assert_int_equal(npfx(p.bytes, 16), 7);
+	assert_memory_equal(p.bytes + 7, cond, 3);
+	assert_int_equal(p.bytes[10], 0x74);
+	assert_int_equal(p.bytes[11], 4);
+	assert_int_equal(p.bytes[12], 0x2e);
+	assert_memory_equal(p.bytes + 13, cond + 5, 3);
 }
 
 static void expect_body_refusal(const uint8_t *b, unsigned len, unsigned op,
@@ -364,8 +369,8 @@ static void test_hypercall(void **st)
 	be.op[PV_OP_write_cr3].hypercall_args = 1;
 	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
 	assert_int_equal(p.strategy, PV_STRAT_HYPERCALL);
-	assert_int_equal(npfx(p.bytes, 16), 9); /* on the mov, not syscall */
-	assert_memory_equal(p.bytes + 9, "\xb8\x1a\x00\x00\x00\x0f\x05", 7);
+	assert_int_equal(npfx(p.bytes, 16), 7); /* on the mov, not syscall */
+	assert_memory_equal(p.bytes + 7, "\xb8\x1a\x00\x00\x00\x0f\x05", 7);
 
 	be.op[PV_OP_write_cr3].hypercall_args = 4;
 	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
