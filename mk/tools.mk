@@ -70,12 +70,22 @@ $(FIX_DIR)/broken.elf: $(FIX_GOOD_OBJS) $(FIX_DIR)/broken.o $(FIX_LDS)
 	$(Q)ld -static -nostdlib -T $(FIX_LDS) -o $@ $(FIX_GOOD_OBJS) \
 		$(FIX_DIR)/broken.o
 
+# Native sites (include/pv/sites.h): good ones, and two broken pairs.
+$(FIX_DIR)/native.elf: $(FIX_GOOD_OBJS) $(FIX_DIR)/native.o $(FIX_LDS)
+	$(Q)ld -static -nostdlib -T $(FIX_LDS) -o $@ $(FIX_GOOD_OBJS) \
+		$(FIX_DIR)/native.o
+
+$(FIX_DIR)/native-bad.elf: $(FIX_GOOD_OBJS) $(FIX_DIR)/native_bad.o $(FIX_LDS)
+	$(Q)ld -static -nostdlib -T $(FIX_LDS) -o $@ $(FIX_GOOD_OBJS) \
+		$(FIX_DIR)/native_bad.o
+
 # The sealed fixture: what the kernel build does with its own image.
 $(FIX_DIR)/fixture-sealed.elf: $(FIX_DIR)/fixture.elf $(BUILD)/tools/elfscan
 	$(Q)$(BUILD)/tools/elfscan --emit-table $< -o $@ 2>/dev/null
 
 TOOLS_FIXTURES := $(FIX_DIR)/fixture.elf $(FIX_DIR)/broken.elf \
-	$(FIX_DIR)/fixture-sealed.elf $(FIX_DIR)/broken.o
+	$(FIX_DIR)/fixture-sealed.elf $(FIX_DIR)/broken.o \
+	$(FIX_DIR)/native.elf $(FIX_DIR)/native-bad.elf
 
 ALL += $(BUILD)/tools/elfscan $(BUILD)/tools/pvpatch $(TOOLS_FIXTURES) \
 	$(BUILD)/asan/elfscan $(BUILD)/asan/pvpatch $(BUILD)/tests/tools/mutate

@@ -118,6 +118,21 @@ run $E $T/shoff.elf
 is "$rc/$(lines $T/err)" "1/1" "section headers past the end: one error line, exit 1"
 run $E $T/nonexistent
 is "$rc/$(lines $T/err)" "1/1" "missing file: one error line, exit 1"
+# Native sites: built as the native instructions, each with its stub.
+run $E $FIX/native.elf
+is $rc 0 "native sites: a good image exits 0"
+like $T/out '^native sites: 4 ' "native sites counted, one site each"
+like $T/out '^sites: 18, bad: 0' "a native site and its stub call are one site"
+run $E --emit-table $FIX/native.elf -o $T/native-sealed.elf
+is $rc 0 "native sites: sealed"
+run $E $T/native-sealed.elf
+like $T/out '^sites: 18, bad: 0' "sealed: each stub call record still follows its site"
+run $E $FIX/native-bad.elf
+is $rc 1 "broken native sites fail"
+like $T/err "^elfscan: $FIX/native-bad.elf: fx_native_copy\\+0x0: stub's copy differs from the site$" \
+	"a stub whose copy is not the site, named by func+off"
+like $T/err "^elfscan: $FIX/native-bad.elf: fx_native_branch\\+0x0: prefixed branch: call " \
+	"a prefixed branch refused"
 # The kernel, when built: sealed by the build, every site good.
 K=$B/kernel/kernel.elf
 if [ -f $K ]; then
@@ -125,5 +140,6 @@ if [ -f $K ]; then
 	is $rc 0 "kernel: elfscan --strict passes"
 	like $T/out '^sites: [1-9][0-9]*, bad: 0, site length [0-9]+$' "kernel: sites, none bad"
 	like $T/out 'site table sealed' "kernel: the build sealed its table"
+	like $T/out '^native sites: [1-9][0-9]* ' "kernel: the hot ops are native sites"
 fi
 done_testing
