@@ -15,10 +15,12 @@
 #define PV_SITE_MAX 32
 #define PV_INSN_LIMIT 15  /* a 16th byte of one instruction faults */
 /*
- * Redundant prefixes one instruction may take as padding: valgrind's
- * decoder refuses an instruction with more than 7 (libpv programs run
- * under callgrind in make bench); Sandy Bridge and later and Zen decode
- * any number at no cost (Atom-class and Bulldozer-class cores take 3).
+ * Prefix bytes (its own legacy ones and REX included) an instruction may
+ * reach by padding: valgrind's decoder refuses one with more than 7
+ * (libpv programs run under callgrind in make bench); Sandy Bridge and
+ * later and Zen decode any number at no cost (Atom-class and
+ * Bulldozer-class cores take 3).  Native sites are checked at build time
+ * against the prefixes they add.
  */
 #define PV_PREFIX_MAX 7
 

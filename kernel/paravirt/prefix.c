@@ -100,11 +100,14 @@ static int plan_prefixes(const struct pv_code *c, unsigned copy_len,
 		x->off = (uint8_t)off;
 		x->len = (uint8_t)l;
 		x->add = 0;
-		if (may_prefix(&x->in) && l < PV_INSN_LIMIT) {
+		unsigned own = x->in.nprefixes + !!x->in.rex;
+
+		if (may_prefix(&x->in) && l < PV_INSN_LIMIT &&
+		    own < PV_PREFIX_MAX) {
 			unsigned room = PV_INSN_LIMIT - (unsigned)l;
 
-			if (room > PV_PREFIX_MAX)
-				room = PV_PREFIX_MAX;
+			if (room > PV_PREFIX_MAX - own)
+				room = PV_PREFIX_MAX - own;
 
 			x->add = (uint8_t)(pad < room ? pad : room);
 			pad -= x->add;

@@ -227,18 +227,18 @@ static void test_body_inline(void **st)
 
 	(void)st;
 	assert_int_equal(p.strategy, PV_STRAT_BODY);
-	/* 3 bytes + 7 prefixes, then one NOP */
-	assert_int_equal(p.used, 10);
-	assert_memory_equal(p.bytes + 7, set, 3);
+	/* 3 bytes + 6 prefixes (its REX makes 7), then one NOP */
+	assert_int_equal(p.used, 9);
+	assert_memory_equal(p.bytes + 6, set, 3);
 	p = plan_body(cond, sizeof(cond), PV_OP_set_pte);
 	assert_int_equal(p.strategy, PV_STRAT_BODY);
-	/* 7 prefixes on the test, none on je, 1 on the mov: je now +4 */
+	/* 6 prefixes on the test, none on je, 2 on the mov: je now +5 */
 	assert_int_equal(p.used, 16);
-	assert_int_equal(npfx(p.bytes, 16), 7);
-	assert_memory_equal(p.bytes + 7, cond, 3);
-	assert_int_equal(p.bytes[10], 0x74);
-	assert_int_equal(p.bytes[11], 4);
-	assert_int_equal(p.bytes[12], 0x2e);
+	assert_int_equal(npfx(p.bytes, 16), 6);
+	assert_memory_equal(p.bytes + 6, cond, 3);
+	assert_int_equal(p.bytes[9], 0x74);
+	assert_int_equal(p.bytes[10], 5);
+	assert_int_equal(npfx(p.bytes + 11, 5), 2);
 	assert_memory_equal(p.bytes + 13, cond + 5, 3);
 }
 
