@@ -205,6 +205,22 @@ static void count_unsealed(void)
 	boot_stats.strat[PV_STRAT_INDIRECT] = n;
 }
 
+/*
+ * Native sites hold bare instructions (cli, mov to cr3) that a PV kernel
+ * in ring 3 cannot run: unpatched, such a kernel stops here with its
+ * closing lines (the console and shutdown paths of a backend use its own
+ * functions, not the sites).
+ */
+static void native_sites_stop(const struct platform *pf)
+{
+	printk("pv: native sites cannot run unpatched on %s: stopping\n",
+	       pf->name);
+	boot_failed = 1;
+	pvboot_hash_text(&boot_hash);
+	kernel_report(0);
+	pf->shutdown(1);
+}
+
 static enum pv_patch_mode boot_mode(void)
 {
 	return kflags.nopatch ? PV_PATCH_NOPATCH :
@@ -238,23 +254,20 @@ int pvboot_patch(const struct platform *pf)
 				     state.table_size, &backend, &kmem, -1, boot_mode(), &boot_stats,
 				     kflags.debug ? debug_site : NULL, NULL);
 	sync_core();
-	if (err == -PV_ENOEXEC && pf->backend != PV_BACKEND_NATIVE) {
-		panic("pv: site table not sealed by elfscan: native sites "
-		      "cannot run on %s unpatched", pf->name);
-	} else if (err == -PV_ENOEXEC) {
+	if (err == -PV_ENOEXEC) {
 		printk("pv: site table not sealed by elfscan; sites left "
 		       "indirect\n");
 		count_unsealed();
 		err = 0;
-	} else if (err && pf->backend != PV_BACKEND_NATIVE) {
-		/* native sites would run bare instructions on a hypervisor */
-		panic("pv: patching failed: error %d; native sites cannot run "
-		      "on %s unpatched", err, pf->name);
+		if (pf->backend != PV_BACKEND_NATIVE)
+			native_sites_stop(pf);
 	} else if (err) {
 		printk("pv: patching failed: error %d; sites left indirect\n",
 		       err);
 		count_unsealed();
 		boot_failed = 1;
+		if (pf->backend != PV_BACKEND_NATIVE)
+			native_sites_stop(pf);
 	} else {
 		state.sealed = 1;
 		state.mode = boot_mode();
