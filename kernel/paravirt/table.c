@@ -120,9 +120,12 @@ static unsigned patch_native(struct walk *w, const struct pv_site *rec,
 			rec->flags };
 	} else if (w->from < 0 && n.site.addr >= w->next_free &&
 		   pv_native_as_built(&n, w->be, w->to)) {
-		/* nothing to write, so nothing to check: the native boot */
+		/* nothing to write, so nothing to check: the native boot
+		 * (the bytes are only read for a caller that reports them) */
 		w->next_free = n.site.addr + n.site.len;
 		site.strategy = PV_STRAT_INLINE;
+		if (cb)
+			pv_plan_native(&n, w->be, w->m, w->to, &site, &call);
 		err = 0;
 	} else if (n.site.addr >= w->next_free &&
 		   w->m->ptr(w->m->ctx, n.site.addr, n.site.len) &&
@@ -139,8 +142,10 @@ static unsigned patch_native(struct walk *w, const struct pv_site *rec,
 		refuse(&site, reason);
 	count(w, &n.site, &site, err != 0);
 	if (cb) {
+		/* the stub's call only where the site goes there: one line
+		 * per site that runs as built */
 		cb(cb_ctx, &n.site, &site, err);
-		if (ok)
+		if (ok && !err && site.bytes[0] == 0xe9 && site.used == 5)
 			cb(cb_ctx, &n.call, &call, err);
 	}
 	return ok ? 2 : 1;
