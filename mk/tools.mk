@@ -3,7 +3,8 @@
 
 TOOLS_LIBS := -lelf -lZydis
 TOOLS_SRCS := elf_image elf_syms disasm json scan_sites scan_unannot \
-	scan_inline scan_report scan_linux linux_btf elfscan pvpatch pvpatch_run
+	scan_inline scan_extable scan_flow scan_clobber scan_report scan_linux \
+	linux_btf elfscan pvpatch pvpatch_run
 TOOLS_HDRS := $(wildcard tools/*.h) kernel/paravirt/patch.h \
 	kernel/paravirt/insn.h include/pv/ops.h include/pv/sites.h \
 	include/pv/template.h include/pv/errno.h

@@ -121,7 +121,8 @@ static int scan_all(struct scan *sc, struct elf_image *img,
 	if (scan_collect(sc, img))
 		return -1;
 	bad = scan_check(sc);
-	if (scan_unannotated(sc) || scan_backends(sc))
+	if (scan_unannotated(sc) || scan_extable_load(sc) ||
+	    scan_backends(sc) || scan_clobbers(sc))
 		return -1;
 	return bad || sc->errors ? 1 : 0;
 }
