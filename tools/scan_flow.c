@@ -590,6 +590,10 @@ static void flow(struct flow_run *fr, const struct pv_insn *in,
 		if (enter(fr, s, t, i))
 			go(fr, s, next, i);
 		break;
+	case PV_INSN_CALL_IND: /* unknown callee: writes everything */
+		write_all(s, i);
+		go(fr, s, next, i);
+		break;
 	case PV_INSN_JMP_IND:
 		write_all(s, i);
 		exit_ret(fr, s, i);
