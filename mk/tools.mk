@@ -3,8 +3,8 @@
 
 TOOLS_LIBS := -lelf -lZydis
 TOOLS_SRCS := elf_image elf_syms disasm json scan_sites scan_unannot \
-	scan_inline scan_extable scan_flow scan_clobber scan_report scan_linux \
-	linux_btf elfscan pvpatch pvpatch_run
+	scan_inline scan_extable scan_flow scan_flow_insn scan_clobber \
+	scan_report scan_linux linux_btf elfscan pvpatch pvpatch_run
 TOOLS_HDRS := $(wildcard tools/*.h) kernel/paravirt/patch.h \
 	kernel/paravirt/insn.h include/pv/ops.h include/pv/sites.h \
 	include/pv/template.h include/pv/errno.h
@@ -69,7 +69,7 @@ $(FIX_DIR)/fixture.elf: $(FIX_GOOD_OBJS) $(FIX_LDS)
 
 # The good objects plus one bad one each: a site, a template's clobbers,
 # a callee-save function calling C.
-FIX_BAD := broken tmpl-clobber callee-c
+FIX_BAD := broken tmpl-clobber callee-c flow-cases
 $(FIX_BAD:%=$(FIX_DIR)/%.elf): $(FIX_DIR)/%.elf: $(FIX_GOOD_OBJS) \
 		$(FIX_DIR)/%.o $(FIX_LDS)
 	$(Q)ld -static -nostdlib -T $(FIX_LDS) -o $@ $(FIX_GOOD_OBJS) \

@@ -42,6 +42,26 @@ grep -v ': warning: ' $T/err >$T/err2
 is "$(cat $T/err2)" "elfscan: $FIX/callee-c.elf: fx_native_irq_disable+0x1: writes %rdx, class callee allows %rax" \
 	"callee: the one error names func+off (the call) and the register"
 
+# The proof's rules, one function each (fixtures/flow-cases.S).
+run $E $FIX/flow-cases.elf
+is $rc 1 "flow cases: refused"
+grep -v ': warning: ' $T/err | sed "s|^elfscan: $FIX/flow-cases.elf: ||" >$T/err2
+like $T/err2 '^fx_native_irq_save_fl\+0x0: writes %rcx %rdx %rbx %rsp %rbp %rsi %rdi %r8 %r9 %r10 %r11 %r12 %r13 %r14 %r15, class callee allows %rax$' \
+	"an indirect call writes everything"
+like $T/err2 '^fx_native_irq_restore_fl\+0x1: writes %rbx, class callee allows %rax$' \
+	"a saved register overwritten on the stack is not restored"
+like $T/err2 '^fx_native_irq_enable\+0x6: writes %rsp, class callee allows %rax$' \
+	"a path returning with the stack unbalanced"
+like $T/err2 '^fx_native_swapgs\+0x2: writes %rdi, class callee allows %rax$' \
+	"pop into another register"
+like $T/err2 '^fx_native_make_pte\+0x3: writes %r11, class callee allows %rax$' \
+	"a tail jump carries its target's writes"
+like $T/err2 '^fx_native_pte_val\+0x0: writes %rcx %rdx %rsi %rdi %r8 %r9 %r10 %r11, class callee allows %rax$' \
+	"syscall is a hypercall: the caller-saved set"
+like $T/err2 '^fx_native_iret\+0x0: writes %rflags, class none allows nothing$' \
+	"class none keeps the flags"
+is "$(lines $T/err2)" 7 "save/restore with sub/add rsp and a branch passes"
+
 run $E --strict $FIX/fixture.elf
 is $rc 1 "--strict makes unannotated calls errors"
 like $T/err 'fx_unannotated\+0x[0-9a-f]+: unannotated call through pv_ops.wbinvd$' "--strict message"
