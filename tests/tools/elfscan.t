@@ -197,7 +197,7 @@ if [ -f $K ]; then
 		"kernel: named by template+off and register"
 fi
 # libpv programs are sealed by the same check.
-for P in $B/lib/pv-demo $B/tests/unit/test_selfpatch; do
+for P in $B/lib/pv-demo $B/tests/unit/test_selfpatch $B/tests/unit/test_abi; do
 	[ -f $P ] || continue
 	run $E $P
 	is $rc 0 "$P: elfscan passes"
