@@ -316,6 +316,8 @@ void scan_free(struct scan *sc)
 {
 	free(sc->sites);
 	free(sc->un);
+	free(sc->ex);
 	sc->sites = NULL;
 	sc->un = NULL;
+	sc->ex = NULL;
 }
