@@ -19,7 +19,8 @@ KERNEL_SRCS := boot/head.S boot/notes.S boot/pvh.c \
 	core/selftest_mm.c core/selftest_patch.c core/cmdloop.c \
 	native/native.c native/mmu.c native/time.c native/serial.c \
 	native/pit.c native/platform.c
-KERNEL_PV_SRCS := core/pvboot.c core/selftest_corrupt.c native/ops.c \
+KERNEL_PV_SRCS := core/pvboot.c core/selftest_corrupt.c core/selftest_probe.S \
+	native/ops.c \
 	native/irq.S paravirt/insn.c paravirt/nops.c paravirt/emit.c \
 	paravirt/inline.c paravirt/plan.c paravirt/poke.c paravirt/table.c \
 	paravirt/backend.c paravirt/hash.c paravirt/names.c

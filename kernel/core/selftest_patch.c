@@ -4,6 +4,7 @@
 #include "core/selftest.h"
 #include "core/mm.h"
 #include "core/pvboot.h"
+#include "core/traps.h"
 #include "pv/pvcalls.h"
 
 #ifdef PV_NO_PARAVIRT
@@ -67,73 +68,133 @@ static int t_text_is_plan(struct ktest_ctx *c)
 	return KTEST_PASS;
 }
 
-/*
- * Runs a CALLEE-class site with known values in every register the class
- * keeps, and stores them after the call: whatever the site became, only
- * %rax may differ.  The asm is a real annotated site, patched like others.
- */
-#define PROBE_LOAD                                                             \
-	"movq $0x1001, %%rcx\n\tmovq $0x1002, %%rdx\n\t"                      \
-	"movq $0x1003, %%rsi\n\tmovq %[rdi], %%rdi\n\t"                       \
-	"movq $0x1008, %%r8\n\tmovq $0x1009, %%r9\n\t"                        \
-	"movq $0x1010, %%r10\n\tmovq $0x1011, %%r11\n"
-#define PROBE_STORE                                                            \
-	"movq %%rcx, 0(%[o])\n\tmovq %%rdx, 8(%[o])\n\t"                      \
-	"movq %%rsi, 16(%[o])\n\tmovq %%rdi, 24(%[o])\n\t"                    \
-	"movq %%r8, 32(%[o])\n\tmovq %%r9, 40(%[o])\n\t"                      \
-	"movq %%r10, 48(%[o])\n\tmovq %%r11, 56(%[o])"
-#define CALLEE_PROBE(op, di, out)                                              \
-	do {                                                                   \
-		PV__SP;                                                        \
-		__asm__ volatile(PROBE_LOAD PV__SITE PROBE_STORE               \
-				 : "+r"(pv__sp)                                \
-				 : [o] "b"(out), [rdi] "r"((uint64_t)(di)),    \
-				   PV__SITE_OPS(op, PV_CLASS_CALLEE)           \
-				 : "rax", "rcx", "rdx", "rsi", "rdi", "r8",    \
-				   "r9", "r10", "r11", "memory", "cc");        \
-	} while (0)
+#define FL_ARITH 0x8d5ul /* CF PF AF ZF SF OF */
+#define FL_IF 0x200ul
+#define FL_DF 0x400ul
 
-static int regs_kept(const uint64_t *out, uint64_t di)
+static const char *const reg_names[16] = {
+	"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
+	"r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15",
+};
+
+static uint64_t cpu_flags(void)
 {
-	static const uint64_t want[8] = { 0x1001, 0x1002, 0x1003, 0,
-					  0x1008, 0x1009, 0x1010, 0x1011 };
+	uint64_t f;
 
-	for (unsigned i = 0; i < 8; i++)
-		if (out[i] != (i == 3 ? di : want[i]))
-			return 0;
-	return 1;
+	__asm__ volatile("pushfq\n\tpopq %0" : "=r"(f));
+	return f;
 }
 
+/*
+ * The contract each class states, checked on every register and flag:
+ * CALLEE keeps all 15 registers but %rax (%rsp included) and every flag
+ * but the arithmetic ones (its C sites declare "cc", as Linux's do) and,
+ * for the irq ops, IF; DF stays clear as the ABI wants.  NONE keeps
+ * everything: all 16 registers, the arithmetic flags, DF and IF.
+ */
+static int regs_differ(struct ktest_ctx *c, const char *what, int cls,
+		       int irq)
+{
+	const struct selftest_regs *in = &selftest_probe_in;
+	const struct selftest_regs *out = &selftest_probe_out;
+	uint64_t may = cls == PV_CLASS_NONE ? 0 : FL_ARITH | (irq ? FL_IF : 0);
+
+	for (unsigned n = 0; n < 16; n++)
+		KTEST_EXPECT(c, out->r[n] == in->r[n] ||
+					(n == 0 && cls == PV_CLASS_CALLEE),
+			     "%s: %%%s %llx, was %llx", what, reg_names[n],
+			     (unsigned long long)out->r[n],
+			     (unsigned long long)in->r[n]);
+	KTEST_EXPECT(c, !((out->flags ^ in->flags) & ~may),
+		     "%s: rflags %llx, was %llx (class may change %llx)", what,
+		     (unsigned long long)out->flags,
+		     (unsigned long long)in->flags, (unsigned long long)may);
+	return KTEST_PASS;
+}
+
+int selftest_regs_check(struct ktest_ctx *c, const char *what,
+			void (*probe)(void), uint64_t rdi, int cls, int irq)
+{
+	struct selftest_regs *in = &selftest_probe_in;
+	uint64_t f = cpu_flags() & ~(FL_ARITH | FL_DF);
+	/* NONE: every flag set, then every flag clear; CALLEE: a mix. */
+	const uint64_t set[2] = { cls == PV_CLASS_NONE ? FL_ARITH | FL_DF :
+							 0x841, 0 };
+	int r = KTEST_PASS;
+
+	for (unsigned k = 0; k < 2 && r == KTEST_PASS; k++) {
+		for (unsigned n = 0; n < 16; n++)
+			in->r[n] = 0x5a5a000000000000ull | (uint64_t)n << 32 |
+				   (k << 8) | n;
+		in->r[7] = rdi;
+		in->flags = f | set[k];
+		memset(&selftest_probe_out, 0, sizeof(selftest_probe_out));
+		probe();
+		r = regs_differ(c, what, cls, irq);
+	}
+	return r;
+}
+
+/* Each CALLEE op's site in the current mode, whatever it became. */
 static int t_callee_regs(struct ktest_ctx *c)
 {
-	uint64_t out[8];
 	unsigned long f = pv_irq_save_fl();
-	int ok = 1;
+	uint64_t pa = paging_root() | PTE_P;
+	int r;
 
-	CALLEE_PROBE(irq_disable, 0x1007, out);
-	ok &= regs_kept(out, 0x1007);
-	CALLEE_PROBE(irq_enable, 0x1007, out);
-	ok &= regs_kept(out, 0x1007);
-	CALLEE_PROBE(irq_restore_fl, f, out);
-	ok &= regs_kept(out, f);
-	CALLEE_PROBE(irq_save_fl, 0x1007, out);
-	ok &= regs_kept(out, 0x1007);
-	CALLEE_PROBE(swapgs, 0x1007, out);
-	ok &= regs_kept(out, 0x1007);
-	CALLEE_PROBE(swapgs, 0x1007, out);
-	ok &= regs_kept(out, 0x1007);
-	CALLEE_PROBE(make_pte, paging_root() | PTE_P, out);
-	ok &= regs_kept(out, paging_root() | PTE_P);
-	CALLEE_PROBE(pte_val, paging_root() | PTE_P, out);
-	ok &= regs_kept(out, paging_root() | PTE_P);
-	KTEST_EXPECT(c, ok, "a callee-save site changed a register other "
-		     "than rax");
+	r = selftest_regs_check(c, "irq_disable", selftest_probe_irq_disable,
+				0, PV_CLASS_CALLEE, 1);
+	if (!r)
+		r = selftest_regs_check(c, "irq_enable",
+					selftest_probe_irq_enable, 0,
+					PV_CLASS_CALLEE, 1);
+	if (!r)
+		r = selftest_regs_check(c, "irq_restore_fl",
+					selftest_probe_irq_restore_fl, f,
+					PV_CLASS_CALLEE, 1);
+	if (!r)
+		r = selftest_regs_check(c, "irq_save_fl",
+					selftest_probe_irq_save_fl, 0,
+					PV_CLASS_CALLEE, 1);
+	pv_irq_restore_fl(f);
+	if (!r)
+		r = selftest_regs_check(c, "make_pte", selftest_probe_make_pte,
+					pa, PV_CLASS_CALLEE, 0);
+	if (!r)
+		r = selftest_regs_check(c, "pte_val", selftest_probe_pte_val,
+					pv_make_pte(pa), PV_CLASS_CALLEE, 0);
+	if (r)
+		return r;
+	/* Twice each run (two runs): GS ends as it began; no interrupt may
+	 * come while the bases are swapped. */
+	f = pv_irq_save();
+	r = selftest_regs_check(c, "swapgs", selftest_probe_swapgs, 0,
+				PV_CLASS_CALLEE, 0);
+	if (!r)
+		r = selftest_regs_check(c, "swapgs", selftest_probe_swapgs, 0,
+					PV_CLASS_CALLEE, 0);
+	pv_irq_restore_fl(f);
+	return r;
+}
+
+/* The NONE-class iret site, at the end of the int3 trap path. */
+static int t_iret_regs(struct ktest_ctx *c)
+{
+	unsigned before = trap_breakpoints;
+	int r = selftest_regs_check(c, "int3+iret", selftest_probe_int3, 0x77,
+				    PV_CLASS_NONE, 0);
+
+	if (r)
+		return r;
+	KTEST_EXPECT(c, trap_breakpoints == before + 2,
+		     "%u breakpoints seen, want 2", trap_breakpoints - before);
 	return KTEST_PASS;
 }
 
 static const struct ktest site_tests[] = {
 	{ "text_is_plan", t_text_is_plan },
 	{ "callee_regs", t_callee_regs },
+	{ "iret_regs", t_iret_regs },
 };
 #endif
 KTEST_LIST(selftest_site_tests, site_tests);
