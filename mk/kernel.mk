@@ -20,6 +20,7 @@ KERNEL_SRCS := boot/head.S boot/notes.S boot/pvh.c \
 	native/native.c native/mmu.c native/time.c native/serial.c \
 	native/pit.c native/platform.c
 KERNEL_PV_SRCS := core/pvboot.c core/selftest_corrupt.c core/selftest_probe.S \
+	core/selftest_sites.c \
 	native/ops.c \
 	native/irq.S paravirt/insn.c paravirt/nops.c paravirt/emit.c \
 	paravirt/inline.c paravirt/plan.c paravirt/poke.c paravirt/table.c \

@@ -50,6 +50,9 @@ extern const struct ktest_list selftest_patch_tests;
  * sees it. */
 const struct pv_site *selftest_records(unsigned *n);
 struct pv_site_ref selftest_site_ref(const struct pv_site *r);
+/* selftest_sites.c: the enum pv_strategy whose form the site's bytes take
+ * for its op on be, read without the planner; -1 if none. */
+int selftest_site_form(const struct pv_site_ref *s, const struct pv_backend *be);
 #endif
 
 #ifndef PV_NO_PARAVIRT

@@ -39,32 +39,48 @@ const struct pv_site *selftest_records(unsigned *n)
 	return (const struct pv_site *)(st->hdr + 1);
 }
 
-/* Every site holds exactly the bytes the planner gives for this mode. */
+/*
+ * Every site holds a form of its op that selftest_site_form reads from the
+ * bytes alone (template, body, hypercall, direct or indirect call to the
+ * backend's own function or slot), the form the mode allows and the
+ * planner chose, and exactly the planner's bytes.
+ */
 static int t_text_is_plan(struct ktest_ctx *c)
 {
 	const struct pvboot_state *st = pvboot_state();
-	unsigned n, bad = 0, strat[PV_NR_STRATS] = { 0 };
+	unsigned n, bad = 0, odd = 0, form[PV_NR_STRATS] = { 0 };
 	const struct pv_site *r = selftest_records(&n);
-	uint64_t first = 0;
+	uint64_t first_bad = 0, first_odd = 0;
+	int f_odd = 0, p_odd = 0;
 
 	for (unsigned i = 0; i < n; i++) {
 		struct pv_site_ref s = selftest_site_ref(&r[i]);
+		int f = selftest_site_form(&s, st->be);
 		struct pv_plan p;
 
 		pv_plan_site(&s, st->be, (enum pv_patch_mode)st->mode, &p);
-		strat[p.strategy]++;
+		if (f >= 0)
+			form[f]++;
+		if (f != p.strategy && !odd++)
+			first_odd = s.addr, f_odd = f, p_odd = p.strategy;
 		if (memcmp((const void *)s.addr, p.bytes, s.len) && !bad++)
-			first = s.addr;
+			first_bad = s.addr;
 	}
+	KTEST_EXPECT(c, !odd, "%u of %u sites not in their planned form, first "
+		     "%llx reads as %s, planned %s", odd, n,
+		     (unsigned long long)first_odd,
+		     f_odd < 0 ? "nothing" : pv_strategy_name(f_odd),
+		     pv_strategy_name(p_odd));
 	KTEST_EXPECT(c, !bad, "%u of %u sites differ from their plan, first "
-		     "at %llx", bad, n, (unsigned long long)first);
+		     "at %llx", bad, n, (unsigned long long)first_bad);
 	KTEST_EXPECT(c, st->mode != PV_PATCH_NOPATCH ||
-				strat[PV_STRAT_INDIRECT] == n,
-		     "nopatch mode plans %u non-indirect sites",
-		     n - strat[PV_STRAT_INDIRECT]);
-	n = strat[PV_STRAT_INLINE] + strat[PV_STRAT_BODY];
+				form[PV_STRAT_INDIRECT] == n,
+		     "nopatch mode: %u sites not the indirect call",
+		     n - form[PV_STRAT_INDIRECT]);
+	n = form[PV_STRAT_INLINE] + form[PV_STRAT_BODY] +
+	    form[PV_STRAT_HYPERCALL];
 	KTEST_EXPECT(c, st->mode != PV_PATCH_NOINLINE || !n,
-		     "noinline mode plans %u inline sites", n);
+		     "noinline mode: %u sites inline", n);
 	return KTEST_PASS;
 }
 
