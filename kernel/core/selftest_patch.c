@@ -84,6 +84,41 @@ static int t_text_is_plan(struct ktest_ctx *c)
 	return KTEST_PASS;
 }
 
+/*
+ * Every site of op is in the form mode wants: the indirect call
+ * (nopatch), a direct call (noinline), inline with no call left (full:
+ * template, or body, which for an empty function is all NOPs).
+ */
+int selftest_op_sites(struct ktest_ctx *c, unsigned op)
+{
+	const struct pvboot_state *st = pvboot_state();
+	unsigned n, found = 0, bad = 0;
+	const struct pv_site *r = selftest_records(&n);
+	int want = c->mode == PV_PATCH_NOPATCH	  ? PV_STRAT_INDIRECT :
+		   c->mode == PV_PATCH_NOINLINE ? PV_STRAT_DIRECT :
+						  PV_STRAT_INLINE;
+	uint64_t first = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		struct pv_site_ref s = selftest_site_ref(&r[i]);
+		int f;
+
+		if (s.op != op)
+			continue;
+		found++;
+		f = selftest_site_form(&s, st->be);
+		if (f == PV_STRAT_BODY && want == PV_STRAT_INLINE)
+			f = PV_STRAT_INLINE;
+		if (f != want && !bad++)
+			first = s.addr;
+	}
+	KTEST_EXPECT(c, found && !bad, "%s: %u of %u sites not %s, first at "
+		     "%llx", pv_op_name(op), bad, found,
+		     pv_strategy_name((unsigned)want),
+		     (unsigned long long)first);
+	return KTEST_PASS;
+}
+
 #define FL_ARITH 0x8d5ul /* CF PF AF ZF SF OF */
 #define FL_IF 0x200ul
 #define FL_DF 0x400ul

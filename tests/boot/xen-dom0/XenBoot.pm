@@ -83,8 +83,22 @@ sub check_pass {
 	my @bad = grep { !$_->{ok} } @k;
 	is(scalar(@bad), 0, 'every selftest ok')
 		or diag(join("\n", map { "not ok $_->{n} $_->{name}" } @bad));
+	console_lines($r);
 	my @xen = grep { $_->{name} =~ /:xen_/ && !$_->{skip} } @k;
 	cmp_ok(scalar(@xen), '>', 0, 'the Xen selftests ran');
+}
+
+# The console_write selftest's line, once per mode it ran in, reached us.
+sub console_lines {
+	my ($r) = @_;
+	my @modes = map { /^(\w+):console_write$/ ? $1 : () }
+		    map { $_->{name} } @{ $r->{ktap} };
+	my @l = @{ $r->{lines} };
+	ok(@modes && !grep({ my $m = $_;
+			     1 != grep { $_ eq "# console_write: $m" } @l }
+			   @modes),
+	   'console_write line on the console once per mode: ' .
+		   join(' ', @modes));
 }
 
 sub tail {
