@@ -1,29 +1,12 @@
 /* selftest_patch.c: per-mode checks of the patched text: every site holds
- * what the planner says, callee-save sites keep their registers.  (PV=n:
- * both lists, and selftest_corrupt.c's, skip.) */
+ * its op's form and the planner's bytes, sites keep the registers their
+ * class promises.  PV=y only: a PV=n kernel has no sites. */
 #include "core/selftest.h"
 #include "core/mm.h"
 #include "core/pvboot.h"
 #include "core/traps.h"
 #include "pv/pvcalls.h"
 
-#ifdef PV_NO_PARAVIRT
-static int t_no_sites(struct ktest_ctx *c)
-{
-	return ktest_skip(c, "PV=n: no sites");
-}
-
-static const struct ktest site_tests[] = {
-	{ "text_is_plan", t_no_sites },
-	{ "callee_regs", t_no_sites },
-};
-static const struct ktest patch_tests[] = {
-	{ "corrupt_records", t_no_sites },
-	{ "corrupt_headers", t_no_sites },
-	{ "corrupt_site_bytes", t_no_sites },
-	{ "text_hash_roundtrip", t_no_sites },
-};
-#else
 struct pv_site_ref selftest_site_ref(const struct pv_site *r)
 {
 	struct pv_site_ref s = { pv_site_addr(r), r->op, r->len, r->flags };
@@ -247,8 +230,4 @@ static const struct ktest site_tests[] = {
 	{ "callee_regs", t_callee_regs },
 	{ "iret_regs", t_iret_regs },
 };
-#endif
 KTEST_LIST(selftest_site_tests, site_tests);
-#ifdef PV_NO_PARAVIRT
-KTEST_LIST(selftest_patch_tests, patch_tests);
-#endif
