@@ -150,11 +150,13 @@ static int hypercalls(const struct site_view *v, const struct pv_op_impl *o,
 		      uint64_t page)
 {
 	struct pv_insn in;
+	struct site_view rest;
 	unsigned off = 0, nr = (unsigned)o->hypercall;
+	int n;
 
 	if (o->hypercall < 0)
 		return 0;
-	while (decode(v, off, &in) > 0 && reg_setup(&in)) {
+	while ((n = decode(v, off, &in)) > 0 && reg_setup(&in)) {
 		if (v->b[off] == 0xb8 && off + 5 + PV_SYSCALL_LEN <= v->len &&
 		    v->b[off + 5] == 0x0f && v->b[off + 6] == 0x05) {
 			uint32_t k;
@@ -165,14 +167,9 @@ static int hypercalls(const struct site_view *v, const struct pv_op_impl *o,
 		}
 		off += in.len;
 	}
-	if (!page || in.kind != PV_INSN_CALL_REL)
-		return 0;
-	{
-		struct site_view rest = { v->b + off, v->addr + off,
-					  v->len - off };
-
-		return calls(&rest, page + 32 * nr, 0);
-	}
+	rest.b = v->b + off, rest.addr = v->addr + off, rest.len = v->len - off;
+	return n > 0 && page && in.kind == PV_INSN_CALL_REL &&
+	       calls(&rest, page + 32 * nr, 0);
 }
 
 /* Any of the backend's template records for op, relocated, then padding;
