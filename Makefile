@@ -39,9 +39,10 @@ include $(sort $(wildcard mk/*.mk))
 
 all: $(ALL)
 
-# One prove run over every test, so there is one closing line.
+# One run over every test (as prove -f --timer), then one closing line
+# with the test files, checks run, skipped and failed (scripts/run-tests).
 check: all
-	$(Q)prove -f --timer $(TESTS)
+	$(Q)scripts/run-tests $(TESTS)
 
 # make run: each area's step, in the order a reader wants them: native boot,
 # Xen boot with both patch reports side by side, DomU, demo, bench tables.

@@ -105,6 +105,7 @@ void xen_cons_ring_write(const char *s, unsigned long n)
 			break;
 		if (cons_put(c, s[i]))
 			break;
+		console_out_bytes++;
 	}
 	cons_publish(c);
 	pv_irq_restore_fl(fl);

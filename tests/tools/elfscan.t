@@ -71,10 +71,9 @@ is $rc 0 "JSON report on an object"
 like $T/out '"count": 14' "object: 14 sites from relocations"
 like $T/out '".init.text": 3' "object: sites per section"
 like $T/out '"checked": false' "object: clobbers not checked (calls unresolved)"
-if command -v python3 >/dev/null; then
-	python3 -m json.tool <$T/out >/dev/null
-	ok $? "JSON parses"
-fi
+why=$(tests/lib/need python3) || echo "# $why"
+python3 -m json.tool <$T/out >/dev/null
+ok $? "JSON parses"
 
 run $E $FIX/broken.elf
 is $rc 1 "broken site fails"

@@ -11,6 +11,7 @@ use JSON::PP;
 use Test::More;
 use lib "$FindBin::Bin/../../lib";
 use PvConsole;
+use PvNeed;
 use Time::HiRes qw(time);
 
 our @EXPORT = qw(boot check_pass top);
@@ -31,6 +32,7 @@ sub boot {
 	my @cmd = (top() . '/scripts/run-qemu', '--kernel', $kernel);
 	push @cmd, map { ('--qemu-arg', $_) } @{ $o{qemu} // [] };
 	push @cmd, '--', @{ $o{cmdline} // [] };
+	need('qemu-system-x86_64');
 	BAIL_OUT("no kernel at $kernel: run make first") unless -f $kernel;
 	my $t0 = time;
 	open(my $fh, '-|', @cmd) or BAIL_OUT("cannot run @cmd: $!");
@@ -73,8 +75,32 @@ sub check_pass {
 	my @bad = grep { !$_->{ok} } @k;
 	is(scalar(@bad), 0, 'every selftest ok')
 		or diag(join("\n", map { "not ok $_->{n} $_->{name}" } @bad));
+	console_lines($r);
+	kernel_skips($r);
 	is($s->{selftests_pass}, scalar(grep { $_->{ok} && !$_->{skip} } @k),
 	   'selftests_pass counts the non-skipped oks');
+}
+
+# A selftest the kernel skipped is a skip here too, so that prove (and the
+# closing line of make check) counts it.
+sub kernel_skips {
+	my ($r) = @_;
+	for my $k (grep { $_->{skip} } @{ $r->{ktap} }) {
+		SKIP: { skip("kernel selftest $k->{name}:$k->{why}", 1) }
+	}
+}
+
+# The console_write selftest's line, once per mode it ran in, reached us.
+sub console_lines {
+	my ($r) = @_;
+	my @modes = map { /^(\w+):console_write$/ ? $1 : () }
+		    map { $_->{name} } @{ $r->{ktap} };
+	my @l = @{ $r->{lines} };
+	ok(@modes && !grep({ my $m = $_;
+			     1 != grep { $_ eq "# console_write: $m" } @l }
+			   @modes),
+	   'console_write line on the console once per mode: ' .
+		   join(' ', @modes));
 }
 
 sub tail {

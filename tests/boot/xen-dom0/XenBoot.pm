@@ -11,6 +11,7 @@ use JSON::PP;
 use Test::More;
 use lib "$FindBin::Bin/../../lib";
 use PvConsole;
+use PvNeed;
 use Time::HiRes qw(time);
 
 our @EXPORT = qw(boot check_pass build_dir need_tools);
@@ -22,12 +23,10 @@ sub top {
 
 sub build_dir { return $ENV{BUILD} // top() . '/build' }
 
-# Skips the whole test file when the host cannot run Xen in QEMU.
+# Fails the test file, naming the install command, when the host lacks
+# what runs Xen in QEMU (scripts/fetch-xen downloads Xen itself).
 sub need_tools {
-	for my $t (qw(qemu-system-x86_64 apt-get dpkg-deb gunzip)) {
-		next if grep { -x "$_/$t" } split /:/, $ENV{PATH};
-		plan(skip_all => "$t not found (scripts/deps)");
-	}
+	need(qw(qemu-system-x86_64 apt-get dpkg-deb gunzip));
 }
 
 # boot(kernel => FILE, dom0_mem => MB, cmdline => [WORDS]): one Dom0 run.
@@ -83,8 +82,32 @@ sub check_pass {
 	my @bad = grep { !$_->{ok} } @k;
 	is(scalar(@bad), 0, 'every selftest ok')
 		or diag(join("\n", map { "not ok $_->{n} $_->{name}" } @bad));
+	console_lines($r);
+	kernel_skips($r);
 	my @xen = grep { $_->{name} =~ /:xen_/ && !$_->{skip} } @k;
 	cmp_ok(scalar(@xen), '>', 0, 'the Xen selftests ran');
+}
+
+# A selftest the kernel skipped is a skip here too, so that prove (and the
+# closing line of make check) counts it.
+sub kernel_skips {
+	my ($r) = @_;
+	for my $k (grep { $_->{skip} } @{ $r->{ktap} }) {
+		SKIP: { skip("kernel selftest $k->{name}:$k->{why}", 1) }
+	}
+}
+
+# The console_write selftest's line, once per mode it ran in, reached us.
+sub console_lines {
+	my ($r) = @_;
+	my @modes = map { /^(\w+):console_write$/ ? $1 : () }
+		    map { $_->{name} } @{ $r->{ktap} };
+	my @l = @{ $r->{lines} };
+	ok(@modes && !grep({ my $m = $_;
+			     1 != grep { $_ eq "# console_write: $m" } @l }
+			   @modes),
+	   'console_write line on the console once per mode: ' .
+		   join(' ', @modes));
 }
 
 sub tail {
