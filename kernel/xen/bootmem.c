@@ -297,7 +297,7 @@ int xen_p2m_publish(void)
 		fl[i] = i < n ? xen_pfn_to_mfn((p2m_pa >> 12) + i) : 0;
 	fll[0] = xen_pfn_to_mfn(fl_pa >> 12);
 	a->max_pfn = xen_nr_pages;
-	a->pfn_to_mfn_frame_list_list = fll[0];
+	a->pfn_to_mfn_frame_list_list = xen_pfn_to_mfn(fll_pa >> 12);
 	a->p2m_cr3 = 0; /* no virtually mapped list: the tree above */
 	return 0;
 }
