@@ -20,8 +20,8 @@ static struct {
 	unsigned long maxmem_kib; /* memory/static-max */
 	unsigned long asked_kib; /* memory/target as the store says */
 	unsigned long target;    /* pages, clamped */
-	unsigned long ballooned; /* pfns below max_pfns with no frame */
-	unsigned long short_calls, retries;
+	unsigned long ballooned; /* pages given back, not yet taken again */
+	unsigned long short_calls;
 	unsigned long long retry_at;
 	unsigned long clamp_said; /* the request last said clamped */
 	xen_pfn_t frames[BATCH];
