@@ -70,7 +70,9 @@ static unsigned long floor_pages(unsigned long cur)
 	return used + FLOOR_FREE_PAGES;
 }
 
-/* Maps the n pfns of frames[] at the direct map again, one batch. */
+/* Maps the n pfns of frames[] at the direct map again, one batch.  Their
+ * page tables exist (the boot direct map, or made by balloon_room), so
+ * no pt_map here needs a page and none can fail. */
 static void map_back(unsigned n)
 {
 	pv_lazy_mmu_enter();

@@ -22,7 +22,7 @@ out=$build/domu-bed/runs/pv-mem-t
 mkdir -p "$out"
 log=$out/run-domu.stderr
 set +e
-scripts/run-domu --quiet --timeout 900 --out "$out" \
+scripts/run-domu --quiet --timeout 1800 --out "$out" \
 	--guest "pv=$kernel:selftest" --linux \
 	--test pv-balloon:pv --test pv-save:pv --test pv-save-ballooned:pv \
 	--test pv-checkpoint:pv --test linux-mem:linux 2>"$log"

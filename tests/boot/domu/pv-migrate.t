@@ -20,7 +20,7 @@ if ! xen=$(scripts/fetch-xen-src 2>"$log"); then
 	exit 0
 fi
 set +e
-scripts/run-domu --quiet --timeout 600 --out "$out" --xen "$xen" \
+scripts/run-domu --quiet --timeout 900 --out "$out" --xen "$xen" \
 	--guest "pv=$kernel" --test pv-migrate:pv 2>"$log"
 rc=$?
 set -e
