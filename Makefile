@@ -45,8 +45,9 @@ check: all
 	$(Q)scripts/run-tests $(TESTS)
 
 # make run: each area's step, in the order a reader wants them: native boot,
-# Xen boot with both patch reports side by side, DomU, demo, bench tables.
-RUN_ORDER := run-native run-xen run-domu run-demo run-bench-table
+# Xen boot with both patch reports side by side, DomU, DomU balloon and
+# save/restore, demo, bench tables.
+RUN_ORDER := run-native run-xen run-domu run-domu-mem run-demo run-bench-table
 run: all
 	$(Q)$(MAKE) --no-print-directory $(filter $(RUN_STEPS),$(RUN_ORDER)) \
 		$(filter-out $(RUN_ORDER),$(RUN_STEPS))

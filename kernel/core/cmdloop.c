@@ -2,6 +2,7 @@
  * the platform's own), its line editor and the console input queue. */
 #include "core/cmdloop.h"
 #include "core/kernel.h"
+#include "core/mm.h"
 #include "core/platform.h"
 #include "core/pvboot.h"
 #include "core/selftest.h"
@@ -167,6 +168,7 @@ static int cmd_sites(int argc, char **argv);
 static int cmd_selftest(int argc, char **argv);
 static int cmd_poweroff(int argc, char **argv);
 static int cmd_spin(int argc, char **argv);
+static int cmd_memtest(int argc, char **argv);
 
 static const struct cmdloop_cmd builtin[] = {
 	{ "help", "", "this list", cmd_help },
@@ -178,7 +180,17 @@ static const struct cmdloop_cmd builtin[] = {
 	  cmd_poweroff },
 	{ "spin", "SECONDS", "busy-loop with interrupts off (a busy guest)",
 	  cmd_spin },
+	{ "memtest", "", "a pattern into every free page, read back",
+	  cmd_memtest },
 };
+
+/* The verdict is the line it prints: a failure is said, not an error. */
+static int cmd_memtest(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	(void)pmm_memtest();
+	return 0;
+}
 
 static void help_line(const struct cmdloop_cmd *c)
 {

@@ -19,9 +19,9 @@
 
 /*
  * What the toolstack may write into control/shutdown.  A request either
- * leaves (reason) or, with fn, is handled and returns: that is where
- * `suspend` goes once save/restore exists (SHUTDOWN_suspend, then resume
- * in place).  Anything else is cleared and ignored.
+ * leaves (reason) or, with fn, is handled and returns: `suspend` (xl
+ * save, xl migrate) shuts down with SHUTDOWN_suspend and carries on when
+ * resumed (suspend.c).  Anything else is cleared and ignored.
  */
 struct control_request {
 	const char *name;
@@ -29,8 +29,15 @@ struct control_request {
 	int (*fn)(const struct control_request *r);
 };
 
+static int suspend_request(const struct control_request *r)
+{
+	(void)r;
+	return xen_suspend();
+}
+
 static const struct control_request requests[] = {
 	{ "poweroff", SHUTDOWN_poweroff, NULL },
+	{ "suspend", SHUTDOWN_suspend, suspend_request },
 	{ "halt", SHUTDOWN_poweroff, NULL },
 	{ "reboot", SHUTDOWN_reboot, NULL },
 };
@@ -162,7 +169,8 @@ static struct xenbus_watch control_watch = {
 static int control_init(void)
 {
 	static const char *const features[] = { "control/feature-poweroff",
-						"control/feature-reboot" };
+						"control/feature-reboot",
+						"control/feature-suspend" };
 	int err = xenbus_watch_add(&control_watch);
 
 	if (err)
@@ -174,7 +182,8 @@ static int control_init(void)
 			printk("control: %s: %s (%d)\n", features[i],
 			       xenbus_errname(e), e);
 	}
-	printk("control: watching %s (poweroff, halt, reboot)\n", CONTROL_PATH);
+	printk("control: watching %s (poweroff, halt, reboot, suspend)\n",
+	       CONTROL_PATH);
 	return 0;
 }
 
@@ -280,6 +289,9 @@ void xen_domu_init(void)
 	if (err)
 		printk("control: no xenstore (%s, %d): xl shutdown and xl "
 		       "reboot will go unseen\n", xenbus_errname(err), err);
+	if (!err && (err = xen_balloon_init()))
+		printk("balloon: off: %s (%d)\n", xenbus_errname(err), err);
+	(void)xen_suspend_init();
 	(void)cmdloop_register(&xs_cmd);
 	(void)cmdloop_add_idle(control_poll);
 	cmdloop_default_on();

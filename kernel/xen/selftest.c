@@ -26,8 +26,11 @@ static void ipi_event(unsigned port)
 /* An event channel bound to this vCPU: sending on it notifies us. */
 static int ipi_setup(struct ktest_ctx *c)
 {
-	if (ipi_port >= 0)
+	static unsigned epoch;
+
+	if (ipi_port >= 0 && epoch == xen_evtchn_epoch)
 		return KTEST_PASS;
+	epoch = xen_evtchn_epoch; /* a resume dropped the old port */
 	ipi_port = xen_evtchn_bind_ipi(ipi_event);
 	KTEST_EXPECT(c, ipi_port >= 0, "bind_ipi: error %d", ipi_port);
 	xen_evtchn_unmask((unsigned)ipi_port);

@@ -43,7 +43,7 @@ run() {
 		sleep 0.1
 		i=$((i + 1))
 	done
-	printf 'help\rsites\nbogus\r\nxs read name\nspin 1\npoweroff\n' >&3
+	printf 'help\rsites\nbogus\r\nxs read name\nspin 1\nmemtest\npoweroff\n' >&3
 	wait $qemu
 	status=$?
 	exec 3>&-
@@ -72,6 +72,8 @@ for kernel in "$build/kernel/kernel.elf" "$build/kernel-nopv/kernel.elf"; do
 	ok "$(has '^bogus: unknown command')" "$k: an unknown command is named"
 	ok "$(has '^xs: unknown command')" "$k: no xs natively (DomU only)"
 	ok "$(has '^spin: done')" "$k: spin 1 returns"
+	ok "$(has '^memtest: PASS pages=[1-9][0-9]*$')" \
+		"$k: memtest: every free page holds its pattern"
 	ok "$(has '^cmdloop: poweroff')" "$k: poweroff"
 	# isa-debug-exit: QEMU exits with (0 << 1) | 1 for a clean shutdown(0).
 	[ "$status" = 1 ]
