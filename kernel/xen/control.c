@@ -4,6 +4,7 @@
 #include "core/kernel.h"
 #include "pv/pvcalls.h"
 #include "xen/domu.h"
+#include "xen/fb.h"
 #include "xen/xen_pv.h"
 #include "xen/xenbus.h"
 #include <xen/io/xs_wire.h>
@@ -282,6 +283,8 @@ void xen_domu_init(void)
 		       "reboot will go unseen\n", xenbus_errname(err), err);
 	(void)cmdloop_register(&xs_cmd);
 	(void)cmdloop_add_idle(control_poll);
+	if (!err)
+		xen_fb_init(); /* a vfb in the config: screen and keyboard */
 	cmdloop_default_on();
 }
 
