@@ -61,7 +61,7 @@ txt=$out/screen.txt
 for re in "row 00 1+ \| pvkernel on xen-pv-domu, domain pv-fb" \
 	"patch report: [0-9]+ sites, [0-9]+ hold their plan" \
 	"selftests: [0-9]+ pass, 0 fail   RESULT: PASS" \
-	"\|pv> sites *\|" "sites: ([0-9]+) of \\1 hold their planned bytes"; do
+	"\|(pv> )?sites +\|" "sites: ([0-9]+) of \\1 hold their planned bytes"; do
 	grep -Eq -- "$re" "$txt" 2>/dev/null && r=ok || r="not ok"
 	say "$r" "screen.txt shows '$re'"
 done

@@ -65,28 +65,49 @@ fb_qemu_pid() {
 			if ($i == "-xen-domid" && $(i + 1) == id) print $1 }'
 }
 
+# fb_up DOM IMAGE: DOM created with a vfb (and so a vkbd); both frontends
+# connect, the selftests pass, the loop is up.  Prints nothing else.
+fb_up() {
+	local t0
+	t0=$(now)
+	guest_create "$1" "$2" "$FB_VFB" || return 1
+	check "$1: fbfront connects" guest_wait "$1" \
+		"fbfront: connected to .* first frame" 120 || return 1
+	diag "$1: first frame $(since "$t0") s after xl create was called"
+	pv_result "$1" && pv_ready "$1" || return 1
+	check "$1: kbdfront connects" guest_wait "$1" \
+		"kbdfront: connected" 30
+}
+
+# fb_sites DOM: `sites` typed on the vkbd runs; its output is on the
+# console ring; the screen held and shot as NAME "screen".
+fb_sites() {
+	local mark
+	mark=$(guest_lines "$1")
+	check "$1: 'sites' typed on the vkbd (sendkey)" fb_type "$1" sites ||
+		return 1
+	check "$1: its output on the console ring" guest_wait "$1" \
+		"sites: ([0-9]+) of \\1 hold their planned bytes" 60 "$mark" ||
+		return 1
+	fb_hold_shot "$1" screen
+}
+
+# fb-show:IMAGE: fb_up, fb_sites, xl shutdown (make run's step).
+test_fb_show() {
+	local dom=${1:?fb-show needs an image}-fb
+	fb_up "$dom" "$1" && fb_sites "$dom" || return 1
+	check "xl shutdown $dom" guest_shutdown "$dom" &&
+		check "$dom gone" guest_wait_gone "$dom" 30
+}
+
 # fb-screen:IMAGE: the screen comes up through QEMU, a command typed on
 # the vkbd runs, screenshots (800x600, then 640x480 after a resize), a
 # resize it cannot do, a one-line bench, and the backend closing.
 test_fb_screen() {
-	local img dom id t0 mark be
+	local img dom id be
 	img=${1:?fb-screen needs an image}; dom=$img-fb
-	t0=$(now)
-	guest_create "$dom" "$img" "$FB_VFB" || return 1
-	check "$dom: fbfront connects" guest_wait "$dom" \
-		"fbfront: connected to .* first frame" 120 || return 1
-	diag "$dom: first frame $(since "$t0") s after xl create was called"
-	pv_result "$dom" && pv_ready "$dom" || return 1
-	check "$dom: kbdfront connects" guest_wait "$dom" \
-		"kbdfront: connected" 30 || return 1
+	fb_up "$dom" "$img" && fb_sites "$dom" || return 1
 	id=$(guest_domid "$dom")
-	mark=$(guest_lines "$dom")
-	check "$dom: 'sites' typed on the vkbd (sendkey)" fb_type "$dom" sites ||
-		return 1
-	check "$dom: its output on the console ring" guest_wait "$dom" \
-		"sites: ([0-9]+) of \\1 hold their planned bytes" 60 "$mark" ||
-		return 1
-	fb_hold_shot "$dom" screen || return 1
 	check "$dom: screen bench 200" pv_cmd "$dom" "screen bench 200" \
 		"^screen: bench: " 60
 	check "$dom: screen stats" pv_cmd "$dom" "screen" \
