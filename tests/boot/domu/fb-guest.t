@@ -26,7 +26,7 @@ say() { # say ok|not ok DESCRIPTION
 
 log=$out/run-domu.stderr
 set +e
-scripts/run-domu --quiet --timeout 500 --out "$out" \
+scripts/run-domu --quiet --qemu --timeout 500 --out "$out" \
 	--guest "pv=$kernel:selftest" --test fb-screen:pv --test fb-nodm:pv \
 	2>"$log"
 rc=$?
