@@ -23,3 +23,13 @@ run-fb: $(BUILD)/kernel/kernel.elf $(BUILD)/tools/fbrender domu-bed
 ALL += $(BUILD)/tools/fbrender
 RUN_STEPS += run-fb
 TESTS += tests/boot/domu/fb-guest.t
+
+# Host unit test of the drawing code and the keymap, as the kernel has them.
+FB_UNIT_SRCS := tests/unit/test_fb.c kernel/core/fbtext.c \
+	kernel/core/font8x16.c kernel/xen/keymap.c
+$(BUILD)/tests/unit/test_fb: $(FB_UNIT_SRCS) kernel/core/fbtext.h \
+		kernel/xen/keymap.h
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(HOST_CFLAGS) -Ikernel -o $@ $(FB_UNIT_SRCS) -lcmocka
+ALL += $(BUILD)/tests/unit/test_fb
+TESTS += tests/unit/fb.t

@@ -30,8 +30,6 @@ void xen_fbscreen_go_live(void);
 int xen_fbscreen_held(void);
 void xen_fbscreen_register(void);     /* the `screen` command */
 
-/* kbdfront.c */
+/* kbdfront.c (keycodes to bytes: keymap.c) */
 void xen_kbd_init(void);
-/* Linux input keycode + shift/ctrl state -> a byte, or -1. */
-int xen_kbd_keychar(unsigned keycode, int shift, int ctrl);
 #endif /* XEN_FB_H */
