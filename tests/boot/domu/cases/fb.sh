@@ -65,16 +65,17 @@ fb_qemu_pid() {
 			if ($i == "-xen-domid" && $(i + 1) == id) print $1 }'
 }
 
-# fb_up DOM IMAGE: DOM created with a vfb (and so a vkbd); both frontends
-# connect, the selftests pass, the loop is up.  Prints nothing else.
+# fb_up DOM IMAGE: DOM created with a vfb (and so a vkbd); the selftests
+# pass, the loop is up, both frontends connect.
 fb_up() {
 	local t0
 	t0=$(now)
 	guest_create "$1" "$2" "$FB_VFB" || return 1
+	# A run that fails ends in a crash before the loop: no screen.
+	pv_result "$1" && pv_ready "$1" || return 1
 	check "$1: fbfront connects" guest_wait "$1" \
 		"fbfront: connected to .* first frame" 120 || return 1
 	diag "$1: first frame $(since "$t0") s after xl create was called"
-	pv_result "$1" && pv_ready "$1" || return 1
 	check "$1: kbdfront connects" guest_wait "$1" \
 		"kbdfront: connected" 30
 }
