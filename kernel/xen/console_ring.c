@@ -5,6 +5,7 @@
 #include "core/mm.h"
 #include "pv/pvcalls.h"
 #include "xen/domu.h"
+#include "xen/fb.h"
 #include "xen/xen_pv.h"
 #include <xen/io/console.h>
 
@@ -99,6 +100,7 @@ void xen_cons_ring_write(const char *s, unsigned long n)
 	if (!ring_pa || !n)
 		return;
 	fl = pv_irq_save();
+	xen_fbscreen_write(s, n); /* the screen's copy (issue 14) */
 	c = cons();
 	for (unsigned long i = 0; i < n; i++) {
 		if (s[i] == '\n' && cons_put(c, '\r'))

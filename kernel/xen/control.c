@@ -4,6 +4,7 @@
 #include "core/kernel.h"
 #include "pv/pvcalls.h"
 #include "xen/domu.h"
+#include "xen/fb.h"
 #include "xen/xen_pv.h"
 #include "xen/xenbus.h"
 #include <xen/io/xs_wire.h>
@@ -294,6 +295,8 @@ void xen_domu_init(void)
 	(void)xen_suspend_init();
 	(void)cmdloop_register(&xs_cmd);
 	(void)cmdloop_add_idle(control_poll);
+	if (!err)
+		xen_fb_init(); /* a vfb in the config: screen and keyboard */
 	cmdloop_default_on();
 }
 
