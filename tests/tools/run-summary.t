@@ -107,6 +107,12 @@ c=$(lines $T/out)
 [ "$c" -le 80 ]
 ok $? "run-stages: $c lines for six stages (at most 80)"
 like $T/out '^make run: all 6 stages passed' "run-stages: the closing line"
+like $T/out '^  make all +up to date$' "run-stages: a build that wrote nothing is up to date"
+
+printf 'deps: installing: libfoo-dev\nrun-stages: 5 files written under build/\n' >$T/build.log
+run $S build $T/build.log
+like $T/out '^  make all +5 files written, 1 line of output, the last steps:$' "build: files written, output"
+like $T/out '^ +deps: installing: libfoo-dev$' "build: the project's own progress lines"
 
 run scripts/run-stages
 is $rc 2 "run-stages: no stage is a usage error"
