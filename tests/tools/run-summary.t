@@ -81,25 +81,30 @@ is "$(cat $T/out)" "$(printf '  one\n  two')" "an unknown stage: blank lines and
 mkdir -p $T/logs
 cp $L/native.log $L/xen.log $L/demo.log $T/logs/
 cp $L/domu-fail.log $T/logs/domu.log
+# A Xen run that failed at once: its tail is SeaBIOS's escape codes.
+head -n 8 $L/domu-fail.log >$T/logs/xen.log
 : >$T/logs/build.log
 stages="--build native xen domu demo bench-table"
-MAKE=$PWD/$L/fake-make FAKE_LOGS=$T/logs FAKE_FAIL=domu BUILD=$T/b \
+MAKE=$PWD/$L/fake-make FAKE_LOGS=$T/logs FAKE_FAIL="xen domu" BUILD=$T/b \
 	scripts/run-stages $stages >$T/out 2>$T/err
 rc=$?
 is $rc 1 "run-stages: a failing stage makes the run fail"
 like $T/out '^domu +FAIL +[0-9.]+ s  '"$T"'/b/run/domu.log$' "run-stages: the table names the failure and its log"
 like $T/out '^demo +PASS ' "run-stages: the stages after the failure still run"
-is "$(grep -c '^  | ' $T/out)" 20 "run-stages: the failing stage's last 20 log lines"
+is "$(sed -n '/^== DomU/,/^== /p' $T/out | grep -c '^  | ')" 20 \
+	"run-stages: the failing stage's last 20 log lines"
 like $T/out '^  rerun it alone: make run STAGES=domu' "run-stages: the command to rerun it"
-like $T/out '^make run: 1 of 6 stages failed: domu$' "run-stages: the closing line"
+like $T/out '^make run: 2 of 6 stages failed: xen domu$' "run-stages: the closing line"
+like $T/out '^  \| SeaBIOS \(version' "run-stages: the Xen tail shown, SeaBIOS's banner in it"
 is "$(grep -c "$(printf '\033')" $T/out)" 0 "run-stages: no escape character reaches the terminal"
+is "$(grep -c '\[?7l\|\[2J' $T/out)" 0 "run-stages: nor what is left of an escape sequence"
 cmp -s $T/logs/domu.log $T/b/run/domu.log
 ok $? "run-stages: the raw console kept in build/run/domu.log"
 cmp -s $T/out $T/b/run/summary.txt
 ok $? "run-stages: what it prints is also in build/run/summary.txt"
 
 # The same with every stage passing: the whole tour in one screen.
-cp $L/domu.log $T/logs/domu.log
+cp $L/domu.log $L/xen.log $T/logs/
 MAKE=$PWD/$L/fake-make FAKE_LOGS=$T/logs FAKE_FAIL= BUILD=$T/b \
 	scripts/run-stages $stages >$T/out 2>$T/err
 is $? 0 "run-stages: all pass, exit 0"
