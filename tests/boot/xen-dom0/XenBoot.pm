@@ -88,28 +88,6 @@ sub check_pass {
 	cmp_ok(scalar(@xen), '>', 0, 'the Xen selftests ran');
 }
 
-# A selftest the kernel skipped is a skip here too, so that prove (and the
-# closing line of make check) counts it.
-sub kernel_skips {
-	my ($r) = @_;
-	for my $k (grep { $_->{skip} } @{ $r->{ktap} }) {
-		SKIP: { skip("kernel selftest $k->{name}:$k->{why}", 1) }
-	}
-}
-
-# The console_write selftest's line, once per mode it ran in, reached us.
-sub console_lines {
-	my ($r) = @_;
-	my @modes = map { /^(\w+):console_write$/ ? $1 : () }
-		    map { $_->{name} } @{ $r->{ktap} };
-	my @l = @{ $r->{lines} };
-	ok(@modes && !grep({ my $m = $_;
-			     1 != grep { $_ eq "# console_write: $m" } @l }
-			   @modes),
-	   'console_write line on the console once per mode: ' .
-		   join(' ', @modes));
-}
-
 sub tail {
 	my ($r) = @_;
 	my @l = split /\n/, $r->{out} =~ s/\r//gr;
