@@ -305,7 +305,7 @@ static int t_lock(struct ktest_ctx *c)
 {
 	static volatile unsigned char lock = 1;
 	volatile unsigned char *tick = (volatile unsigned char *)&timer_ticks;
-	unsigned long long end = pv_sched_clock() + 200000000ull;
+	unsigned long long end = pv_sched_clock() + 200000000ull; /* 200 ms */
 	unsigned long f = pv_irq_save(), rounds = 0;
 	unsigned char v;
 
@@ -314,7 +314,9 @@ static int t_lock(struct ktest_ctx *c)
 	pv_irq_restore_fl(f);
 	KTEST_EXPECT(c, lock == 1, "lock_wait changed the byte to %u", lock);
 	v = *tick;
-	while (*tick == v && pv_sched_clock() < end) {
+	/* at least 1000 rounds: a loaded host may deschedule the vCPU for
+	 * longer than the bound between two reads of the clock */
+	while (*tick == v && (pv_sched_clock() < end || rounds < 1000)) {
 		pv_lock_wait(tick, v);
 		rounds++;
 	}
