@@ -15,6 +15,7 @@
 #define EDU_IRQ_ACK 0x64
 #define EDU_ST_COMPUTING 0x01
 #define EDU_ST_IRQFACT 0x80
+#define EDU_IRQ_FACT 0x01 /* in the interrupt status: factorial done */
 #define EDU_WAIT_NS 2000000000ull /* a factorial takes microseconds */
 
 static struct {
@@ -23,8 +24,7 @@ static struct {
 	int msi;
 	volatile int irq_seen;
 	volatile unsigned long long t_irq;
-	volatile uint32_t irq_status;
-	unsigned long irqs, polls;
+	unsigned long irqs, spurious, polls;
 	uint32_t live_seed;
 } edu;
 
@@ -42,14 +42,22 @@ static void wr(unsigned off, uint32_t v)
  * then), note the time, EOI the pirq if Xen asks for one. */
 static void edu_irq(unsigned port)
 {
+	unsigned long long t = pv_sched_clock();
+	uint32_t st;
+
 	(void)port;
 	edu.irqs++;
 	if (!edu.r)
 		return;
-	edu.irq_status = rd(EDU_IRQ_STATUS);
-	wr(EDU_IRQ_ACK, edu.irq_status);
-	edu.t_irq = pv_sched_clock();
-	edu.irq_seen = 1;
+	st = rd(EDU_IRQ_STATUS);
+	if (st)
+		wr(EDU_IRQ_ACK, st);
+	else
+		edu.spurious++; /* an event with no interrupt raised */
+	if (st & EDU_IRQ_FACT) {
+		edu.t_irq = t;
+		edu.irq_seen = 1;
+	}
 	xen_pci_msi_eoi(edu.d);
 }
 
@@ -252,9 +260,10 @@ static int cmd_edu(int argc, char **argv)
 	if (!edu.d)
 		printk("edu: no device\n");
 	else
-		printk("edu: bound, completion by %s, %lu interrupts, %lu "
-		       "polled runs\n", edu.msi ? "MSI" : "polling",
-		       edu.irqs, edu.polls);
+		printk("edu: bound, completion by %s, %lu interrupts (%lu "
+		       "spurious), %lu polled runs\n",
+		       edu.msi ? "MSI" : "polling", edu.irqs, edu.spurious,
+		       edu.polls);
 	return 0;
 }
 

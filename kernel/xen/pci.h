@@ -24,6 +24,7 @@ struct xen_pci_dev {
 	unsigned index;                  /* in pcifront's table: its VA slot */
 	const struct xen_pci_driver *drv; /* bound, or NULL */
 	int msi_port, msi_pirq, msi_eoi; /* -1: MSI off */
+	int gone;                        /* detached (xl pci-detach) */
 };
 
 /* Bound by vendor and device id once the bus is enumerated. */

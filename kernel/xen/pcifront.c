@@ -32,6 +32,7 @@ static struct {
 	int up;                     /* the bus enumerated */
 	unsigned long long t_init;  /* sched_clock at xen_pcifront_init */
 	unsigned long ops, op_fail; /* round trips, failed ones */
+	unsigned long op_absent;    /* answered "no such device" (the scan) */
 	unsigned ndev;
 	struct xen_pci_dev dev[PCI_MAX_DEVS];
 } pf;
@@ -74,8 +75,10 @@ static int pci_op(struct xen_pci_op *op)
 	struct xen_pci_op *sh;
 	int err;
 
-	if (!pf.sh || pf.f.be_state != XenbusStateConnected)
-		return -PV_ENOTCONN;
+	if (!pf.sh || (pf.f.be_state != XenbusStateConnected &&
+		       pf.f.be_state != XenbusStateReconfiguring &&
+		       pf.f.be_state != XenbusStateReconfigured))
+		return -PV_ENOTCONN; /* (a detach still takes requests) */
 	sh = &pf.sh->op;
 	sh->cmd = op->cmd;
 	sh->err = 0;
@@ -99,7 +102,9 @@ static int pci_op(struct xen_pci_op *op)
 	}
 	op->err = sh->err;
 	op->value = sh->value;
-	if (op->err)
+	if (op->err == XEN_PCI_ERR_dev_not_found)
+		pf.op_absent++;
+	else if (op->err)
 		pf.op_fail++;
 	return op_errno(op->err);
 }
@@ -318,25 +323,82 @@ static void pf_connect(void)
 	bind_drivers();
 }
 
-static void pf_remove_all(void)
+static void pf_remove(struct xen_pci_dev *d, const char *why)
 {
+	if (d->gone)
+		return;
+	if (d->drv && d->drv->remove)
+		d->drv->remove(d);
+	d->drv = NULL;
+	d->gone = 1;
+	printk("pcifront: %04x:%02x:%02x.%u %04x:%04x removed (%s)\n", d->seg,
+	       d->bus, d->devfn >> 3, d->devfn & 7, d->vendor, d->device, why);
+}
+
+/* "ssss:bb:dd.ff" (the backend's vdev-N) to the function it names. */
+static struct xen_pci_dev *find_vdev(const char *s)
+{
+	unsigned seg, bus, dev, fn;
+
+	if (hex(&s, &seg) || *s++ != ':' || hex(&s, &bus) || *s++ != ':' ||
+	    hex(&s, &dev) || *s++ != '.' || hex(&s, &fn) || dev > 31 || fn > 7)
+		return NULL;
 	for (unsigned i = 0; i < pf.ndev; i++) {
 		struct xen_pci_dev *d = &pf.dev[i];
 
-		if (d->drv && d->drv->remove)
-			d->drv->remove(d);
-		d->drv = NULL;
+		if (!d->gone && d->seg == seg && d->bus == bus &&
+		    d->devfn == (dev << 3 | fn))
+			return d;
 	}
-	pf.ndev = 0;
+	return NULL;
+}
+
+/*
+ * xl pci-detach: the backend says Reconfiguring and the leaving
+ * function's state-N Closing.  Its driver lets go (MSI off, BAR
+ * unmapped), then we say Reconfiguring too and pciback takes it back
+ * (as Linux's pcifront_detach_devices).
+ */
+static void pf_detach(void)
+{
+	char path[128], val[32];
+	unsigned long n = 0, st;
+
+	snprintf(path, sizeof(path), "%s/num_devs", pf.f.backend);
+	(void)xenbus_read_ul(XENBUS_NO_TX, path, &n);
+	for (unsigned long i = 0; i < n && i < 256; i++) {
+		struct xen_pci_dev *d;
+
+		snprintf(path, sizeof(path), "%s/state-%lu", pf.f.backend, i);
+		if (xenbus_read_ul(XENBUS_NO_TX, path, &st) ||
+		    st != XenbusStateClosing)
+			continue;
+		snprintf(path, sizeof(path), "%s/vdev-%lu", pf.f.backend, i);
+		if (xenbus_read(XENBUS_NO_TX, path, val, sizeof(val)) < 0)
+			continue;
+		d = find_vdev(val);
+		if (d)
+			pf_remove(d, "xl pci-detach");
+		else
+			printk("pcifront: %s leaves, but we had no %s\n", path,
+			       val);
+	}
+	(void)xen_front_switch(&pf.f, XenbusStateReconfiguring);
 }
 
 static void pf_changed(struct xen_front *f)
 {
 	if (f->be_state == XenbusStateConnected && !pf.up) {
 		pf_connect();
-	} else if (f->be_state >= XenbusStateClosing &&
+	} else if (f->be_state == XenbusStateReconfiguring && pf.up) {
+		pf_detach();
+	} else if (f->be_state == XenbusStateReconfigured && pf.up) {
+		(void)xen_front_switch(f, XenbusStateConnected);
+	} else if ((f->be_state == XenbusStateClosing ||
+		    f->be_state == XenbusStateClosed) &&
 		   f->state != XenbusStateClosed) {
-		pf_remove_all();
+		for (unsigned i = 0; i < pf.ndev; i++)
+			pf_remove(&pf.dev[i], "the backend closed");
 		pf.up = 0;
 		xen_front_close(f);
 		pf.sh = NULL;
@@ -471,17 +533,20 @@ void xen_pci_disable_msi(struct xen_pci_dev *d)
 
 static int cmd_pci(int argc, char **argv)
 {
+	unsigned n = 0;
+
 	(void)argc, (void)argv;
-	if (!pf.up) {
-		printk("pci: no PCI frontend connected (state %s, backend "
-		       "%s)\n", xen_front_state_name(pf.f.be_state),
-		       pf.f.backend[0] ? pf.f.backend : "none");
-		return 0;
-	}
-	for (unsigned i = 0; i < pf.ndev; i++)
-		print_dev("pci", &pf.dev[i]);
-	printk("pci: %u device%s, %lu config ops (%lu failed)\n", pf.ndev,
-	       pf.ndev == 1 ? "" : "s", pf.ops, pf.op_fail);
+	for (unsigned i = 0; pf.up && i < pf.ndev; i++)
+		if (!pf.dev[i].gone)
+			print_dev("pci", &pf.dev[i]), n++;
+	if (pf.up)
+		printk("pci: %u device%s, %lu ops to the backend (%lu "
+		       "answered no such device, %lu failed)\n", n,
+		       n == 1 ? "" : "s", pf.ops, pf.op_absent, pf.op_fail);
+	else
+		printk("pci: 0 devices: no backend connected (backend %s, "
+		       "state %s)\n", pf.f.backend[0] ? pf.f.backend : "none",
+		       xen_front_state_name(pf.f.be_state));
 	return 0;
 }
 

@@ -29,7 +29,8 @@ pci_dump() {
 # pci-edu:IMAGE: IMAGE with pci=[edu]: pcifront finds 1234:11e8 with a
 # 1 MiB BAR0, `pci` lists it, the edu driver computes factorials by MSI
 # and by polling, releases the device (BAR0 unmapped) and takes it again;
-# then xl shutdown.
+# xl pci-detach takes it away while the guest runs, which says so and
+# goes on without it; then xl shutdown.
 test_pci_edu() {
 	local img dom t0 id n
 	img=${1:?pci-edu needs an image}; dom=$img-pci
@@ -47,15 +48,17 @@ test_pci_edu() {
 	check "$dom: the edu driver takes it" guest_wait "$dom" \
 		"^edu: .* version 1\\.0, bar0 0x[0-9a-f]+ at .*liveness ok" 30 ||
 		{ pci_dump "$id"; return 1; }
-	check "$dom: pci lists 1234:11e8, class ff0000, a 1 MiB BAR0" \
-		pv_cmd "$dom" pci "^pci: 0000:00:00\\.0 1234:11e8 class ff0000 bar0 mem 0x[0-9a-f]+ size 0x100000" 30
+	check "$dom: pci lists 1234:11e8, class 00ff00, a 1 MiB BAR0" \
+		pv_cmd "$dom" pci "^pci: 0000:00:00\\.0 1234:11e8 class 00ff00 bar0 mem 0x[0-9a-f]+ size 0x100000" 30
 	for n in "10 3628800" "12 479001600" "13 1932053504"; do
 		check "$dom: edu ${n% *} gives ${n#* } by interrupt" pv_cmd "$dom" \
 			"edu ${n% *}" "^edu: ${n% *}! = ${n#* } \\(irq, [0-9]+ us\\)" 30
 	done
 	check "$dom: edu poll 10 gives 3628800 by polling" pv_cmd "$dom" \
 		"edu poll 10" "^edu: 10! = 3628800 \\(poll, [0-9]+ us\\)" 30
-	grep -E '^edu: 1[0-3]! = ' "$(guest_log "$dom")" | sed 's/^/domu: # /'
+	for n in 12 12 12; do pv_cmd "$dom" "edu $n" "^edu: $n! = " 30; done
+	pv_cmd "$dom" edu "^edu: bound" 30
+	grep -E '^edu: (1[0-3]! = |bound)' "$(guest_log "$dom")" | sed 's/^/domu: # /'
 	check "$dom: edu off unmaps BAR0" pv_cmd "$dom" "edu off" \
 		"^edu: released .*bar0 unmapped .*gone" 30
 	check "$dom: then edu 5 says there is no device" pv_cmd "$dom" \
@@ -64,6 +67,16 @@ test_pci_edu() {
 		"^edu: .* liveness ok, completion by MSI" 30
 	check "$dom: edu 5 gives 120" pv_cmd "$dom" "edu 5" \
 		"^edu: 5! = 120 \\(irq" 30
+	pv_cmd "$dom" edu "^edu: bound" 30
+	check "xl pci-detach $dom $PCI_BDF" \
+		sig_retry timeout 120 xl pci-detach "$dom" "$PCI_BDF" || pci_dump "$id"
+	check "$dom: logs the removal" guest_wait "$dom" \
+		"^pcifront: 0000:00:00\\.0 1234:11e8 removed \\(xl pci-detach\\)" 30
+	check "$dom: edu 5 then says there is no device" pv_cmd "$dom" \
+		"edu 5" "^edu: no device" 30
+	check "$dom: pci lists none" pv_cmd "$dom" pci "^pci: 0 devices" 30
+	check "$dom: still answers" pv_cmd "$dom" "xs read name" \
+		"name = \"$dom\"" 30
 	check "xl shutdown $dom" guest_shutdown "$dom" &&
 		check "$dom gone" guest_wait_gone "$dom" 60
 }
