@@ -421,6 +421,7 @@ static uint64_t bar_va(const struct xen_pci_dev *d, unsigned i)
 volatile void *xen_pci_map_bar(struct xen_pci_dev *d, unsigned i)
 {
 	struct xen_pci_bar *b = &d->bar[i];
+	unsigned long io0 = xen_io_maps;
 	uint64_t va, n;
 
 	if (i >= XEN_PCI_MAX_BARS || !b->size || b->io || b->size > PCI_IO_SLOT)
@@ -450,6 +451,11 @@ volatile void *xen_pci_map_bar(struct xen_pci_dev *d, unsigned i)
 		return NULL;
 	}
 	b->va = (void *)(uintptr_t)va;
+	printk("pcifront: %04x:%02x:%02x.%u bar%u 0x%llx mapped at 0x%llx: "
+	       "%llu pages, %lu by mmu_update with DOMID_IO\n", d->seg, d->bus,
+	       d->devfn >> 3, d->devfn & 7, i, (unsigned long long)b->addr,
+	       (unsigned long long)va, (unsigned long long)(n / PAGE_SIZE),
+	       xen_io_maps - io0);
 	return b->va;
 }
 

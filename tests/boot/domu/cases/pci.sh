@@ -45,6 +45,8 @@ test_pci_edu() {
 		return 1
 	fi
 	diag "$dom: device found $(since "$t0") s after xl create was called"
+	check "$dom: BAR0's 256 pages mapped by mmu_update with DOMID_IO" \
+		guest_wait "$dom" "^pcifront: 0000:00:00\\.0 bar0 0x[0-9a-f]+ mapped at 0x[0-9a-f]+: 256 pages, 256 by mmu_update with DOMID_IO" 30
 	check "$dom: the edu driver takes it" guest_wait "$dom" \
 		"^edu: .* version 1\\.0, bar0 0x[0-9a-f]+ at .*liveness ok" 30 ||
 		{ pci_dump "$id"; return 1; }
