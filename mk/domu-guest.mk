@@ -38,7 +38,7 @@ TESTS += tests/boot/domu/pv-mem.t tests/boot/domu/pv-migrate.t
 #                      host's checks of BAR0's PTE
 .PHONY: run-domu-pci
 run-domu-pci: $(BUILD)/kernel/kernel.elf domu-bed
-	$(Q)scripts/run-domu --edu --guest pv=$(BUILD)/kernel/kernel.elf:selftest \
+	$(Q)scripts/run-domu --edu --guest pv=$(BUILD)/kernel/kernel.elf \
 		--test pci-edu:pv
 
 TESTS += tests/boot/domu/pci-guest.t

@@ -18,6 +18,8 @@
 #define PCI_IO_VA 0xffffeb0000000000ull
 #define PCI_IO_SLOT (1ull << 30)
 #define PCI_COMMAND 0x04
+#define PCI_CMD_MEMORY 0x2 /* decode the memory BARs */
+#define PCI_CMD_MASTER 0x4 /* bus master: DMA, and MSI writes */
 #define PCI_CLASS_REV 0x08
 #define PCI_HEADER_TYPE 0x0e
 #define PCI_BAR0 0x10
@@ -146,7 +148,8 @@ int xen_pci_enable(const struct xen_pci_dev *d)
 	int err = xen_pci_conf_read(d, PCI_COMMAND, 2, &cmd);
 
 	if (!err)
-		err = xen_pci_conf_write(d, PCI_COMMAND, 2, cmd | 0x6);
+		err = xen_pci_conf_write(d, PCI_COMMAND, 2,
+					 cmd | PCI_CMD_MEMORY | PCI_CMD_MASTER);
 	return err;
 }
 

@@ -5,8 +5,9 @@
 # (pciback, xl pci-assignable-add, pcifront, `pci`, `edu N` by MSI and by
 # polling, BAR0 unmapped and mapped again, xl pci-detach).  Each harness
 # check is one TAP line; then on the host: the PTE the guest printed for
-# BAR0 maps the BAR's machine frame uncached (PCD and PWT), and the
-# guest's selftests all passed (its pv-summary line).
+# BAR0 maps the BAR's machine frame uncached (PCD and PWT).  The guest
+# runs without `selftest` (pv-guest.t runs them; here they would only add
+# time and their own flakes).
 set -euo pipefail
 
 cd "$(dirname "$0")/../../.."
@@ -23,7 +24,7 @@ mkdir -p "$out"
 log=$out/run-domu.stderr
 set +e
 scripts/run-domu --quiet --edu --timeout 900 --out "$out" \
-	--guest "pv=$kernel:selftest" --test pci-edu:pv 2>"$log"
+	--guest "pv=$kernel" --test pci-edu:pv 2>"$log"
 rc=$?
 set -e
 TAP_FIRST=0 tests/boot/domu/tap-from-run "$out" "$rc" "$log" | tee "$out/tap"
@@ -44,13 +45,5 @@ if [ -n "$bar" ] && [ -n "$pte" ] &&
 	say ok "BAR0's PTE 0x$pte: present, PCD|PWT, machine frame of 0x$bar"
 else
 	say "not ok" "BAR0's PTE '${pte:-none}' (bar0 '${bar:-none}'): want present, PCD|PWT (0x18), the BAR's frame"
-fi
-sum=$(tr -d '\r' <"$glog" 2>/dev/null | grep -m1 '^pv-summary: ' || true)
-pass=$(echo "$sum" | sed -n 's/.*"selftests_pass":\([0-9]*\).*/\1/p')
-fail=$(echo "$sum" | sed -n 's/.*"selftests_fail":\([0-9]*\).*/\1/p')
-if [ -n "$pass" ] && [ "$pass" -gt 0 ] && [ "$fail" = 0 ]; then
-	say ok "the guest's selftests: $pass pass, 0 fail (pv-summary)"
-else
-	say "not ok" "the guest's selftests: pass '${pass:-?}', fail '${fail:-?}' (pv-summary)"
 fi
 echo "1..$n"
