@@ -235,8 +235,56 @@ static int edu_run(const char *arg, int poll)
 	return 0;
 }
 
+#define EDU_BENCH_MAX 64
+
+static void sort_ull(unsigned long long *v, unsigned n)
+{
+	for (unsigned i = 1; i < n; i++)
+		for (unsigned k = i; k && v[k - 1] > v[k]; k--) {
+			unsigned long long t = v[k];
+
+			v[k] = v[k - 1];
+			v[k - 1] = t;
+		}
+}
+
+/* COUNT runs of N! each way; min, median, max (guest clock: under TCG
+ * compare the two ways, do not quote them as real latencies). */
+static int edu_bench(const char *narg, const char *carg)
+{
+	static unsigned long long ns[2][EDU_BENCH_MAX];
+	uint32_t n, count, res;
+	int err = 0;
+
+	if (parse_u32(narg, &n) || parse_u32(carg, &count) || !count ||
+	    count > EDU_BENCH_MAX)
+		return -PV_EINVAL;
+	if (!edu.d || !edu.msi) {
+		printk("edu: %s\n", edu.d ? "no MSI: nothing to compare" :
+					      "no device");
+		return 0;
+	}
+	for (unsigned i = 0; i < count && !err; i++)
+		for (int poll = 0; poll < 2 && !err; poll++)
+			err = edu_fact(n, poll, &res, &ns[poll][i]);
+	if (err) {
+		printk("edu: bench: error %d\n", err);
+		return 0;
+	}
+	for (int poll = 0; poll < 2; poll++) {
+		sort_ull(ns[poll], count);
+		printk("edu: bench %u! x%u by %s: min %llu us, median %llu us, "
+		       "max %llu us\n", n, count, poll ? "poll" : "irq",
+		       ns[poll][0] / 1000, ns[poll][count / 2] / 1000,
+		       ns[poll][count - 1] / 1000);
+	}
+	return 0;
+}
+
 static int cmd_edu(int argc, char **argv)
 {
+	if (argc == 4 && !strcmp(argv[1], "bench"))
+		return edu_bench(argv[2], argv[3]);
 	if (argc == 2 && !strcmp(argv[1], "off")) {
 		if (!edu.d)
 			printk("edu: no device\n");
@@ -268,7 +316,7 @@ static int cmd_edu(int argc, char **argv)
 }
 
 static const struct cmdloop_cmd edu_cmd = {
-	"edu", "[poll] N | on | off",
+	"edu", "[poll] N | bench N COUNT | on | off",
 	"QEMU's edu device: N! computed by it, by interrupt or poll", cmd_edu,
 };
 

@@ -58,9 +58,11 @@ test_pci_edu() {
 	done
 	check "$dom: edu poll 10 gives 3628800 by polling" pv_cmd "$dom" \
 		"edu poll 10" "^edu: 10! = 3628800 \\(poll, [0-9]+ us\\)" 30
-	for n in 12 12 12; do pv_cmd "$dom" "edu $n" "^edu: $n! = " 30; done
+	check "$dom: edu bench 12 20 (irq and poll, 20 runs each)" pv_cmd "$dom" \
+		"edu bench 12 20" "^edu: bench 12! x20 by poll: " 120
 	pv_cmd "$dom" edu "^edu: bound" 30
-	grep -E '^edu: (1[0-3]! = |bound)' "$(guest_log "$dom")" | sed 's/^/domu: # /'
+	grep -E '^edu: (1[0-3]! = |bound|bench)' "$(guest_log "$dom")" |
+		sed 's/^/domu: # /'
 	check "$dom: edu off unmaps BAR0" pv_cmd "$dom" "edu off" \
 		"^edu: released .*bar0 unmapped .*gone" 30
 	check "$dom: then edu 5 says there is no device" pv_cmd "$dom" \
