@@ -13,7 +13,9 @@
 #include <xen/physdev.h>
 
 #define PCI_MAX_DEVS 8
-#define PCI_OP_TIMEOUT_MS 2000u /* pciback answers from a workqueue */
+/* pciback answers from a Dom0 workqueue: 2 s (Linux's pcifront) proved
+ * too short under QEMU TCG at a load of 12 (a scan lost its device). */
+#define PCI_OP_TIMEOUT_MS 10000u
 /* BAR mappings: a PML4 slot nothing else uses, 1 GiB per BAR. */
 #define PCI_IO_VA 0xffffeb0000000000ull
 #define PCI_IO_SLOT (1ull << 30)
@@ -81,6 +83,10 @@ static int pci_op(struct xen_pci_op *op)
 		       pf.f.be_state != XenbusStateReconfiguring &&
 		       pf.f.be_state != XenbusStateReconfigured))
 		return -PV_ENOTCONN; /* (a detach still takes requests) */
+	/* A request that timed out may still be answered: not over it. */
+	if (!op_done(NULL) && xen_ring_wait((unsigned)pf.f.port, op_done,
+					    NULL, PCI_OP_TIMEOUT_MS))
+		return -PV_EBUSY;
 	sh = &pf.sh->op;
 	sh->cmd = op->cmd;
 	sh->err = 0;
@@ -231,10 +237,17 @@ static void scan_bus(unsigned seg, unsigned bus)
 	     devfn++) {
 		struct xen_pci_dev *d = &pf.dev[pf.ndev];
 		uint32_t hdr = 0;
+		int err;
 
 		memset(d, 0, sizeof(*d));
 		d->seg = seg, d->bus = bus, d->devfn = devfn, d->index = pf.ndev;
-		if (probe_fn(d)) {
+		err = probe_fn(d);
+		if (err == -PV_ETIMEDOUT || err == -PV_EBUSY) {
+			printk("pcifront: scan of %04x:%02x stopped at devfn "
+			       "%02x: error %d\n", seg, bus, devfn, err);
+			return;
+		}
+		if (err) {
 			if (!(devfn & 7))
 				devfn += 7; /* no function 0: no slot */
 			continue;
