@@ -1,7 +1,7 @@
 # Top-level Makefile: flat, non-recursive.  Each area lists its objects and
 # rules in mk/<area>.mk; this file holds what they share.
 
-SITE_LEN ?= 16
+SITE_LEN ?= 15
 PV ?= y
 V ?= 0
 BUILD := build

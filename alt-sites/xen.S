@@ -22,12 +22,22 @@ PV_TEMPLATE XB, irq_disable, 0
 PV_TEMPLATE_END
 
 /*
- * Unmask and test pending in one locked and (mask byte and padding
- * cleared, bit 0 of pending kept); an event that waited is fetched by the
- * out-of-line slow path, which keeps every register but %rax.  15 bytes.
+ * Unmask, then test pending: no locked instruction (a lock costs more than
+ * a call and a return).  Correct without one because Xen kicks the vCPU
+ * whenever it sets pending (vcpu_mark_events_pending in
+ * xen/arch/x86/domain.c: test_and_set_bit of evtchn_upcall_pending, then
+ * vcpu_kick if it was clear, whatever the mask), and before every return
+ * to the guest re-reads mask and pending together (test_guest_events in
+ * xen/arch/x86/x86_64/entry.S).  So an event set after our test interrupts
+ * us and is delivered on the way back, where our own store of the mask is
+ * seen; one set before it is seen by the test.  Linux's
+ * xen_irq_enable_direct is the same sequence.  An event that waited is
+ * fetched by the out-of-line slow path, which keeps every register but
+ * %rax.  21 bytes: native sites' stubs have a call site that long.
  */
 PV_TEMPLATE XB, irq_enable, RAX
-	lock andl $0x7f, VCPU+XEN_VCPU_PENDING(%rip)
+	movb $0, VCPU+XEN_VCPU_MASK(%rip)
+	testb $0xff, VCPU+XEN_VCPU_PENDING(%rip)
 	jz 1f
 	call xen_irq_enable_slow
 1:

@@ -24,7 +24,7 @@
 #define T_CODE 0x3400u
 #define T_VMASK 0x3800u
 #define T_TABLE 0x4000u
-#define SITE_LEN 16u
+#define SITE_LEN ((unsigned)PV_SITE_LEN)
 
 struct target {
 	uint8_t *buf;
@@ -159,8 +159,9 @@ static void add_sites(struct target *t)
 		uint64_t rec = T_TABLE + sizeof(h) + 8ull * i;
 		uint64_t site = t->text + (uint64_t)SITE_LEN * i;
 		unsigned op = site_ops[i % 8];
-		struct pv_site r = { (int32_t)(site - rec), (uint16_t)op,
-				     SITE_LEN, (uint8_t)pv_op_class(op) };
+		struct pv_site r = { .offset = (int32_t)(site - rec),
+				     .op = (uint8_t)op, .len = SITE_LEN,
+				     .flags = (uint8_t)pv_op_class(op) };
 
 		memcpy(t->buf + rec, &r, sizeof(r));
 		pv_emit_indirect(t->buf + site, T_BASE + site, T_BASE + T_OPS,

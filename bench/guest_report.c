@@ -144,6 +144,7 @@ static void add_sample(struct g_report *r, const struct g_item *it)
 		bench_json_num(j, "iters_longer", NAN),
 		bench_json_num(j, "iters", NAN),
 		bench_json_num(j, "iter_max", NAN), g_bool(j, "same"),
+		bench_json_num(j, "hcalls_per_iter", NAN),
 	};
 	r->measured[env] = 1;
 }
@@ -166,6 +167,7 @@ static void settle(struct g_cell *c)
 			c->identical = 0;
 	}
 	c->value = pick ? pick->insn : NAN;
+	c->hcalls = pick ? pick->hcalls : NAN;
 }
 
 static void aggregate(struct g_report *r)

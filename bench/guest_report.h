@@ -40,6 +40,7 @@ struct g_sample {
 	double longer, iters; /* iterations above the least / all */
 	double iter_max;     /* the longest iteration */
 	int same;            /* its runs counted exactly alike */
+	double hcalls;       /* hypercalls (syscalls) per iteration */
 };
 
 /* Every measurement of one (platform, path, mode). */
@@ -47,6 +48,7 @@ struct g_cell {
 	struct g_sample s[G_MAX_SAMPLES];
 	unsigned n;
 	double value;    /* the figure: least iteration, first as-booted run */
+	double hcalls;   /* that run's hypercalls per iteration */
 	int identical;   /* every sample's counts identical, nothing longer */
 	int stable;      /* every sample's least iteration equal */
 };

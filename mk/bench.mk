@@ -15,7 +15,9 @@ BENCH_OPS_OBJS := $(addprefix $(BENCH_OUT)/,bench_ops.o loops_site.o \
 	loops_fptr.o loops_retpo.o loops_ifunc.o names.o stats.o json.o)
 BENCH_PATCH_OBJS := $(addprefix $(BENCH_OUT)/,bench_patch.o stats.o json.o)
 BENCH_REPORT_OBJS := $(addprefix $(BENCH_OUT)/,bench_report.o names.o json.o)
-BENCH_BINS := $(addprefix $(BENCH_OUT)/,bench_ops bench_patch bench_report)
+BENCH_FORMS_OBJS := $(addprefix $(BENCH_OUT)/,bench_forms.o stats.o json.o)
+BENCH_BINS := $(addprefix $(BENCH_OUT)/,bench_ops bench_patch bench_report \
+	bench_forms)
 
 $(BENCH_OUT)/%.o: bench/%.c $(BENCH_HDRS)
 	@mkdir -p $(@D)
@@ -31,6 +33,10 @@ $(BENCH_OUT)/bench_ops: $(BENCH_OPS_OBJS) $(LIBPV_DEPS)
 
 $(BENCH_OUT)/bench_patch: $(BENCH_PATCH_OBJS) $(PV_HOST_OBJS)
 	$(Q)$(CC) $(BENCH_CFLAGS) -o $@ $(BENCH_PATCH_OBJS) $(PV_HOST_OBJS)
+
+# Site forms (Xen irq pairs, padding) in TSC ticks: plain asm, no libpv.
+$(BENCH_OUT)/bench_forms: $(BENCH_FORMS_OBJS)
+	$(Q)$(CC) $(BENCH_CFLAGS) -o $@ $(BENCH_FORMS_OBJS)
 
 $(BENCH_OUT)/bench_report: $(BENCH_REPORT_OBJS)
 	$(Q)$(CC) $(BENCH_CFLAGS) -o $@ $(BENCH_REPORT_OBJS)

@@ -48,7 +48,7 @@ $(BUILD)/tests/tools/mutate: tests/tools/mutate.c
 
 # Fixture images: hand-made objects linked like the kernel.
 FIX_DIR := $(BUILD)/tests/tools/fixtures
-FIX_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -Iinclude \
+FIX_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -MMD -MP -Iinclude \
 	-DPV_SITE_LEN=$(SITE_LEN) -ffreestanding -fno-pic -fno-pie \
 	-mcmodel=kernel -mno-red-zone -fno-asynchronous-unwind-tables \
 	-fcf-protection=none -fno-stack-protector
@@ -75,12 +75,22 @@ $(FIX_BAD:%=$(FIX_DIR)/%.elf): $(FIX_DIR)/%.elf: $(FIX_GOOD_OBJS) \
 	$(Q)ld -static -nostdlib -T $(FIX_LDS) -o $@ $(FIX_GOOD_OBJS) \
 		$(FIX_DIR)/$*.o
 
+# Native sites (include/pv/sites.h): good ones, and two broken pairs.
+$(FIX_DIR)/native.elf: $(FIX_GOOD_OBJS) $(FIX_DIR)/native.o $(FIX_LDS)
+	$(Q)ld -static -nostdlib -T $(FIX_LDS) -o $@ $(FIX_GOOD_OBJS) \
+		$(FIX_DIR)/native.o
+
+$(FIX_DIR)/native-bad.elf: $(FIX_GOOD_OBJS) $(FIX_DIR)/native_bad.o $(FIX_LDS)
+	$(Q)ld -static -nostdlib -T $(FIX_LDS) -o $@ $(FIX_GOOD_OBJS) \
+		$(FIX_DIR)/native_bad.o
+
 # The sealed fixture: what the kernel build does with its own image.
 $(FIX_DIR)/fixture-sealed.elf: $(FIX_DIR)/fixture.elf $(BUILD)/tools/elfscan
 	$(Q)$(BUILD)/tools/elfscan --emit-table $< -o $@ 2>/dev/null
 
 TOOLS_FIXTURES := $(FIX_DIR)/fixture.elf $(FIX_BAD:%=$(FIX_DIR)/%.elf) \
-	$(FIX_DIR)/fixture-sealed.elf $(FIX_DIR)/broken.o
+	$(FIX_DIR)/fixture-sealed.elf $(FIX_DIR)/broken.o \
+	$(FIX_DIR)/native.elf $(FIX_DIR)/native-bad.elf
 
 ALL += $(BUILD)/tools/elfscan $(BUILD)/tools/pvpatch $(TOOLS_FIXTURES) \
 	$(BUILD)/asan/elfscan $(BUILD)/asan/pvpatch $(BUILD)/tests/tools/mutate

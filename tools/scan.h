@@ -21,6 +21,11 @@ struct scan_site {
 	uint8_t len;
 	uint8_t flags;
 	uint8_t bad;
+	uint8_t entry; /* native site: operand-move bytes in its stub */
+	/* native site: its stub's call site (that record's address, length,
+	 * flags); a stub's call site: its native site (addr), 0 if none */
+	uint64_t pair, pair_rec;
+	uint8_t pair_len, pair_flags;
 };
 
 struct scan_unannot {

@@ -27,6 +27,24 @@ static const char *site_sec(const struct scan *sc, const struct scan_site *s)
 	return sec ? sec->name : "?";
 }
 
+/* A native site and its stub's call are one site in every count. */
+static int is_stub_call(const struct scan_site *s)
+{
+	return (s->flags & PV_SITE_STUB) && s->pair;
+}
+
+static size_t units(const struct scan *sc, size_t *native)
+{
+	size_t n = 0;
+
+	*native = 0;
+	for (size_t i = 0; i < sc->nsites; i++) {
+		n += !is_stub_call(&sc->sites[i]);
+		*native += !!(sc->sites[i].flags & PV_SITE_NATIVE);
+	}
+	return n;
+}
+
 static void groups(const struct scan *sc, int by_func, group_fn fn, void *ctx)
 {
 	const char *cur = NULL;
@@ -34,6 +52,8 @@ static void groups(const struct scan *sc, int by_func, group_fn fn, void *ctx)
 	size_t i;
 
 	for (i = 0; i < sc->nsites; i++) {
+		if (is_stub_call(&sc->sites[i]))
+			continue;
 		const char *name = by_func ? site_func(sc, &sc->sites[i])
 					   : site_sec(sc, &sc->sites[i]);
 
@@ -57,6 +77,8 @@ static void counts(const struct scan *sc, unsigned per_op[PV_NR_OPS],
 	memset(len, 0, 256 * sizeof(*len));
 	*bad = 0;
 	for (i = 0; i < sc->nsites; i++) {
+		if (is_stub_call(&sc->sites[i]))
+			continue;
 		if (sc->sites[i].op < PV_NR_OPS)
 			per_op[sc->sites[i].op]++;
 		len[sc->sites[i].len]++;
@@ -118,14 +140,15 @@ void scan_report_text(const struct scan *sc)
 {
 	unsigned per_op[PV_NR_OPS], len[256], bad, op, l;
 	char where[256];
-	size_t i;
+	size_t i, native, n = units(sc, &native);
 
 	counts(sc, per_op, len, &bad);
 	printf("%s: %s, site table %s\n", sc->img->path,
 	       sc->img->rel ? "object" : "linked image",
 	       state_names[sc->state]);
-	printf("sites: %zu, bad: %u, site length %u\n", sc->nsites, bad,
-	       sc->site_len);
+	printf("sites: %zu, bad: %u, site length %u\n", n, bad, sc->site_len);
+	printf("native sites: %zu (built as the native instructions, each "
+	       "with a stub)\n", native);
 	printf("by op:\n");
 	for (op = 0; op < PV_NR_OPS; op++)
 		if (per_op[op])
@@ -179,10 +202,12 @@ static void json_sites(struct json *j, const struct scan *sc)
 {
 	unsigned per_op[PV_NR_OPS], len[256], bad, op, l;
 	char key[12];
+	size_t native, n = units(sc, &native);
 
 	counts(sc, per_op, len, &bad);
 	json_obj(j, "sites");
-	json_u64(j, "count", sc->nsites);
+	json_u64(j, "count", n);
+	json_u64(j, "native", native);
 	json_u64(j, "bad", bad);
 	json_obj(j, "by_op");
 	for (op = 0; op < PV_NR_OPS; op++)

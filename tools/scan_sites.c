@@ -96,6 +96,25 @@ static int find_records(struct scan *sc, uint64_t *nrec)
 	return 0;
 }
 
+/* A native site's record is followed by its stub's call-site record:
+ * each learns the other before sorting parts them. */
+static void pair_records(struct scan *sc)
+{
+	for (size_t i = 0; i + 1 < sc->nsites; i++) {
+		struct scan_site *a = &sc->sites[i], *b = &sc->sites[i + 1];
+
+		if (!(a->flags & PV_SITE_NATIVE) || !(b->flags & PV_SITE_STUB))
+			continue;
+		a->pair = b->addr;
+		a->pair_rec = b->rec;
+		a->pair_len = b->len;
+		a->pair_flags = b->flags;
+		b->pair = a->addr;
+		b->pair_rec = a->rec;
+		i++;
+	}
+}
+
 int scan_collect(struct scan *sc, struct elf_image *img)
 {
 	const struct elf_sym *ops;
@@ -118,10 +137,12 @@ int scan_collect(struct scan *sc, struct elf_image *img)
 		s->rec = sc->table->addr + off;
 		s->addr = s->rec + (uint64_t)(int64_t)r.offset;
 		s->op = r.op;
+		s->entry = r.entry;
 		s->len = r.len;
 		s->flags = r.flags;
 	}
 	sc->nsites = n;
+	pair_records(sc);
 	ops = elf_sym_ref(img, "pv_ops");
 	sc->pv_ops = ops ? ops->addr : 0;
 	return 0;
@@ -134,6 +155,27 @@ static int site_cmp(const void *a, const void *b)
 	if (x->addr != y->addr)
 		return x->addr < y->addr ? -1 : 1;
 	return x->rec < y->rec ? -1 : x->rec > y->rec;
+}
+
+static int check_native_record(struct scan *sc, const struct scan_site *s)
+{
+	if (s->len < PV_NATIVE_MIN || s->len > PV_INSN_LIMIT ||
+	    (s->flags & PV_SITE_STUB)) {
+		scan_error(sc, s->addr, "native site length %u (5..15)",
+			   s->len);
+		return -1;
+	}
+	if ((s->pair_flags & ~PV_SITE_STUB) != (s->flags & PV_SITE_CLASS_MASK)) {
+		scan_error(sc, s->addr, "stub call record flags 0x%02x",
+			   s->pair_flags);
+		return -1;
+	}
+	if (s->pair_len < PV_SITE_MIN || s->pair_len > PV_SITE_MAX) {
+		scan_error(sc, s->addr, "stub call site length %u (%u..%u)",
+			   s->pair_len, PV_SITE_MIN, PV_SITE_MAX);
+		return -1;
+	}
+	return 0;
 }
 
 static int check_record(struct scan *sc, const struct scan_site *s)
@@ -155,9 +197,26 @@ static int check_record(struct scan *sc, const struct scan_site *s)
 			   pv_class_name(pv_op_class(s->op)));
 		return -1;
 	}
-	if (s->len != sc->site_len) {
+	if ((s->flags & (PV_SITE_NATIVE | PV_SITE_STUB)) && !s->pair) {
+		scan_error(sc, s->addr, "%s record without its %s",
+			   s->flags & PV_SITE_STUB ? "stub call" : "native site",
+			   s->flags & PV_SITE_STUB ? "native site" :
+						     "stub call record");
+		return -1;
+	}
+	if (s->flags & PV_SITE_NATIVE)
+		return check_native_record(sc, s);
+	if (s->entry || (s->flags & PV_SITE_ABI)) {
+		scan_error(sc, s->addr, "call site record with native fields");
+		return -1;
+	}
+	if (s->len != sc->site_len && !(s->flags & PV_SITE_STUB)) {
 		scan_error(sc, s->addr, "site length %u, the build's is %u",
 			   s->len, sc->site_len);
+		return -1;
+	}
+	if (s->len < PV_SITE_MIN || s->len > PV_SITE_MAX) {
+		scan_error(sc, s->addr, "stub call site length %u", s->len);
 		return -1;
 	}
 	return 0;
@@ -204,8 +263,13 @@ static int check_padding(struct scan *sc, const struct scan_site *s,
 			 const uint8_t *b)
 {
 	unsigned off = 6;
+	uint8_t canon[PV_SITE_MAX];
 	char dis[96];
 
+	/* the patcher's own padding (a jmp rel8 over NOPs beyond 11 bytes) */
+	pv_nops(canon, s->len - off);
+	if (!memcmp(b + off, canon, s->len - off))
+		return 0;
 	while (off < s->len) {
 		struct pv_insn in;
 		int l = pv_insn_decode(b + off, s->len - off, PV_MODE_64, &in);
@@ -220,6 +284,71 @@ static int check_padding(struct scan *sc, const struct scan_site *s,
 		off += (unsigned)l;
 	}
 	return 0;
+}
+
+/* Every instruction decodes inside the site; prefixes never on a branch. */
+static int check_native_insns(struct scan *sc, const struct scan_site *s,
+			      const uint8_t *b)
+{
+	unsigned off = 0;
+	char dis[96];
+
+	while (off < s->len) {
+		struct pv_insn in;
+		int l = pv_insn_decode(b + off, s->len - off, PV_MODE_64, &in);
+
+		if (l <= 0) {
+			scan_error(sc, s->addr, "native site does not decode "
+				   "at +%u", off);
+			return -1;
+		}
+		if (in.nprefixes && in.kind != PV_INSN_OTHER &&
+		    in.kind != PV_INSN_NOP) {
+			disasm_one(b + off, s->len - off, s->addr + off, dis,
+				   sizeof(dis));
+			scan_error(sc, s->addr, "prefixed branch: %s", dis);
+			return -1;
+		}
+		off += (unsigned)l;
+	}
+	return 0;
+}
+
+/*
+ * A native site: its bytes decode, its stub holds a copy of them (moved
+ * to the site's address they are the same bytes), and its stub's call is
+ * a call site like any other.
+ */
+static int check_native(struct scan *sc, const struct scan_site *s,
+			const uint8_t *b)
+{
+	uint64_t copy = s->pair - s->entry - s->len;
+	const struct elf_sec *sec = elf_sec_by_addr(sc->img, copy, s->len);
+	struct scan_site call = *s;
+	uint8_t moved[PV_SITE_MAX];
+	struct pv_code c;
+
+	if (check_native_insns(sc, s, b))
+		return -1;
+	if (!sec || !elf_sec_exec(sec) ||
+	    !elf_sec_by_addr(sc->img, s->pair, s->pair_len)) {
+		scan_error(sc, s->addr, "stub at 0x%llx outside executable "
+			   "sections", (unsigned long long)copy);
+		return -1;
+	}
+	c.bytes = sec->bytes + (copy - sec->addr);
+	c.addr = copy;
+	c.len = s->len;
+	if (pv_emit_code(moved, s->addr, &c, s->len) != (int)s->len ||
+	    memcmp(moved, b, s->len)) {
+		scan_error(sc, s->addr, "stub's copy differs from the site");
+		return -1;
+	}
+	call.addr = s->pair;
+	call.len = s->pair_len;
+	sec = elf_sec_by_addr(sc->img, call.addr, call.len);
+	b = sec->bytes + (call.addr - sec->addr);
+	return check_call(sc, &call, b) || check_padding(sc, &call, b) ? -1 : 0;
 }
 
 static int check_site(struct scan *sc, const struct scan_site *s)
@@ -237,6 +366,8 @@ static int check_site(struct scan *sc, const struct scan_site *s)
 		return -1;
 	}
 	b = sec->bytes + (s->addr - sec->addr);
+	if (s->flags & PV_SITE_NATIVE)
+		return check_native(sc, s, b);
 	return check_call(sc, s, b) || check_padding(sc, s, b) ? -1 : 0;
 }
 
@@ -247,21 +378,28 @@ int scan_check(struct scan *sc)
 	unsigned bad = 0;
 
 	for (i = 1; sc->state == TABLE_EMITTED && i < sc->nsites; i++)
-		if (sc->sites[i].addr <= sc->sites[i - 1].addr) {
+		if (!(sc->sites[i].flags & PV_SITE_STUB) &&
+		    !(sc->sites[i - 1].flags & PV_SITE_STUB) &&
+		    sc->sites[i].addr <= sc->sites[i - 1].addr) {
 			scan_error(sc, sc->sites[i].rec,
 				   "sealed table not sorted by address");
 			break;
 		}
 	qsort(sc->sites, sc->nsites, sizeof(*sc->sites), site_cmp);
-	sc->site_len = sc->want_len ? sc->want_len
-		       : sc->nsites ? sc->sites[0].len
-				    : 0;
+	sc->site_len = sc->want_len;
+	for (i = 0; !sc->site_len && i < sc->nsites; i++)
+		if (!(sc->sites[i].flags & (PV_SITE_NATIVE | PV_SITE_STUB)))
+			sc->site_len = sc->sites[i].len;
 	if (sc->nsites &&
 	    (sc->site_len < PV_SITE_MIN || sc->site_len > PV_SITE_MAX))
 		sc->site_len = PV_SITE_LEN;
 	for (i = 0; i < sc->nsites; i++) {
 		struct scan_site *s = &sc->sites[i];
 
+		if (s->flags & PV_SITE_STUB && s->pair) {
+			s->bad = 0; /* checked with its native site */
+			continue;
+		}
 		s->bad = check_site(sc, s) != 0;
 		if (!s->bad && i && !sc->sites[i - 1].bad &&
 		    sc->sites[i - 1].addr + sc->sites[i - 1].len > s->addr) {
@@ -279,27 +417,46 @@ int scan_check(struct scan *sc)
 	return (int)bad;
 }
 
-/* Rewrites the records in address order in place and fills the header. */
+static int put_record(struct scan *sc, size_t i, uint64_t addr, unsigned op,
+		      unsigned entry, unsigned len, unsigned flags)
+{
+	uint64_t rec = sc->rec_base + i * sizeof(struct pv_site);
+	int64_t off = (int64_t)(addr - rec);
+	struct pv_site r = { (int32_t)off, (uint8_t)op, (uint8_t)entry,
+			     (uint8_t)len, (uint8_t)flags };
+
+	if (off != (int32_t)off)
+		return elf_err(sc->img, PV_TABLE_SECTION,
+			       "site 0x%llx out of reach of its record",
+			       (unsigned long long)addr);
+	memcpy(sc->table->bytes + (rec - sc->table->addr), &r, sizeof(r));
+	return 0;
+}
+
+/*
+ * Rewrites the records in address order in place and fills the header: a
+ * native site's stub call record goes right after it, wherever the stub.
+ */
 int scan_emit_table(struct scan *sc)
 {
 	struct pv_table_hdr h = {0};
-	size_t i;
+	size_t i, n = 0;
 
 	if (sc->state != TABLE_RAW && sc->state != TABLE_EMITTED)
 		return elf_err(sc->img, NULL, "no %s section to fill",
 			       PV_TABLE_SECTION);
 	for (i = 0; i < sc->nsites; i++) {
 		const struct scan_site *s = &sc->sites[i];
-		uint64_t rec = sc->rec_base + i * sizeof(struct pv_site);
-		int64_t off = (int64_t)(s->addr - rec);
-		struct pv_site r = {(int32_t)off, s->op, s->len, s->flags};
 
-		if (off != (int32_t)off)
-			return elf_err(sc->img, PV_TABLE_SECTION,
-				       "site 0x%llx out of reach of its record",
-				       (unsigned long long)s->addr);
-		memcpy(sc->table->bytes + (rec - sc->table->addr), &r,
-		       sizeof(r));
+		if ((s->flags & PV_SITE_STUB) && s->pair)
+			continue;
+		if (put_record(sc, n++, s->addr, s->op, s->entry, s->len,
+			       s->flags))
+			return -1;
+		if ((s->flags & PV_SITE_NATIVE) && s->pair &&
+		    put_record(sc, n++, s->pair, s->op, 0, s->pair_len,
+			       s->pair_flags))
+			return -1;
 	}
 	h.magic = PV_TABLE_MAGIC;
 	h.version = PV_TABLE_VERSION;

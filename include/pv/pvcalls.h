@@ -32,28 +32,88 @@ PV__IS_CALLEE(swapgs);
 PV__IS_CALLEE(make_pte);
 PV__IS_CALLEE(pte_val);
 #undef PV__IS_CALLEE
+
+/*
+ * Native sites for the hot ops: natively the exact instructions PV=n has,
+ * in the registers the compiler picks (see PV__NATIVE in pvop.h).  The
+ * clobbers are the op class's plus the argument registers the stub loads.
+ */
+#define PV__NF_CALLER_CLOBBERS                                                 \
+	"rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11", "memory", \
+		"cc"
+#define PV__NF_OPS(op) PV__SITE_OPS(op, PV__CLASS_##op)
 #endif
 
 /* irq */
+#ifdef PV_NO_PARAVIRT
 static inline unsigned long pv_irq_save_fl(void)
 {
-	return PV__W(PVOP_CALLEE0(irq_save_fl), __native_save_fl());
+	return __native_save_fl();
 }
 
 static inline void pv_irq_restore_fl(unsigned long f)
 {
-	PV__W((void)PVOP_CALLEE1(irq_restore_fl, f), __native_restore_fl(f));
+	__native_restore_fl(f);
 }
 
 static inline void pv_irq_disable(void)
 {
-	PV__W((void)PVOP_CALLEE0(irq_disable), __native_irq_disable());
+	__native_irq_disable();
 }
 
 static inline void pv_irq_enable(void)
 {
-	PV__W((void)PVOP_CALLEE0(irq_enable), __native_irq_enable());
+	__native_irq_enable();
 }
+#else
+static inline unsigned long pv_irq_save_fl(void)
+{
+	PV__SP;
+	unsigned long f;
+
+	__asm__ volatile(PV__NATIVE("5", "15", "0", "pushfq; popq %[f]", "",
+				    "movq %%rax, %[f]")
+			 : [f] "=r"(f), "+r"(pv__sp)
+			 : PV__NF_OPS(irq_save_fl)
+			 : "rax", "memory");
+	return f;
+}
+
+static inline void pv_irq_restore_fl(unsigned long f)
+{
+	PV__SP;
+
+	__asm__ volatile(PV__NATIVE("5", "15", "0", "pushq %[f]; popfq",
+				    "movq %[f], %%rdi", "")
+			 : "+r"(pv__sp)
+			 : [f] "r"(f), PV__NF_OPS(irq_restore_fl)
+			 : "rax", "rdi", "memory", "cc");
+}
+
+/* 7 bytes: room for a one-instruction replacement in place (Xen's movb). */
+static inline void pv_irq_disable(void)
+{
+	PV__SP;
+
+	__asm__ volatile(PV__NATIVE("7", "15", PV__STR(PV_SITE_ABI), "cli", "",
+				    "")
+			 : "+r"(pv__sp)
+			 : PV__NF_OPS(irq_disable)
+			 : "rax", "memory");
+}
+
+/* A long stub call site: room for a sequence with its slow-path call. */
+static inline void pv_irq_enable(void)
+{
+	PV__SP;
+
+	__asm__ volatile(PV__NATIVE("5", "24", PV__STR(PV_SITE_ABI), "sti", "",
+				    "")
+			 : "+r"(pv__sp)
+			 : PV__NF_OPS(irq_enable)
+			 : "rax", "memory");
+}
+#endif
 
 /* The usual pair: remember the flag, then mask. */
 static inline unsigned long pv_irq_save(void)
@@ -93,9 +153,45 @@ static inline void pv_cpuid(unsigned int *a, unsigned int *b, unsigned int *c,
 	}
 PV__CR(0)
 PV__CR(2)
-PV__CR(3)
 PV__CR(4)
 #undef PV__CR
+
+#ifdef PV_NO_PARAVIRT
+static inline unsigned long pv_read_cr3(void)
+{
+	return __native_read_cr3();
+}
+
+static inline void pv_write_cr3(unsigned long v)
+{
+	__native_write_cr3(v);
+}
+#else
+/* cr3 as a native site: an address-space switch is a hot path. */
+static inline unsigned long pv_read_cr3(void)
+{
+	PV__SP;
+	unsigned long v;
+
+	__asm__ volatile(PV__NATIVE("5", "15", "0", "movq %%cr3, %[v]", "",
+				    "movq %%rax, %[v]")
+			 : [v] "=r"(v), "+r"(pv__sp)
+			 : PV__NF_OPS(read_cr3)
+			 : PV__NF_CALLER_CLOBBERS);
+	return v;
+}
+
+static inline void pv_write_cr3(unsigned long v)
+{
+	PV__SP;
+
+	__asm__ volatile(PV__NATIVE("5", "15", "0", "movq %[v], %%cr3",
+				    "movq %[v], %%rdi", "")
+			 : "+r"(pv__sp)
+			 : [v] "r"(v), PV__NF_OPS(write_cr3)
+			 : PV__NF_CALLER_CLOBBERS);
+}
+#endif
 
 static inline unsigned long long pv_read_msr(unsigned int msr)
 {
@@ -190,10 +286,23 @@ PV__SET(pud)
 PV__SET(pgd)
 #undef PV__SET
 
+#ifdef PV_NO_PARAVIRT
 static inline void pv_set_pte(unsigned long long *p, unsigned long long v)
 {
-	PV__W((void)PVOP_CALL2(set_pte, p, v), __native_set_entry(p, v));
+	__native_set_entry(p, v);
 }
+#else
+static inline void pv_set_pte(unsigned long long *p, unsigned long long v)
+{
+	PV__SP;
+
+	__asm__ volatile(PV__NATIVE("5", "15", "0", "movq %[v], (%[p])",
+				    "movq %[p], %%rdi; movq %[v], %%rsi", "")
+			 : "+r"(pv__sp)
+			 : [p] "r"(p), [v] "r"(v), PV__NF_OPS(set_pte)
+			 : PV__NF_CALLER_CLOBBERS);
+}
+#endif
 
 static inline void pv_set_pte_at(unsigned long va, unsigned long long *p,
 				 unsigned long long v)
@@ -249,11 +358,23 @@ static inline void pv_flush_tlb_kernel(void)
 	PV__W((void)PVOP_CALL0(flush_tlb_kernel), __native_flush_tlb_kernel());
 }
 
+#ifdef PV_NO_PARAVIRT
 static inline void pv_flush_tlb_one_user(unsigned long va)
 {
-	PV__W((void)PVOP_CALL1(flush_tlb_one_user, va),
-	      __native_flush_tlb_one(va));
+	__native_flush_tlb_one(va);
 }
+#else
+static inline void pv_flush_tlb_one_user(unsigned long va)
+{
+	PV__SP;
+
+	__asm__ volatile(PV__NATIVE("5", "15", "0", "invlpg (%[va])",
+				    "movq %[va], %%rdi", "")
+			 : "+r"(pv__sp)
+			 : [va] "r"(va), PV__NF_OPS(flush_tlb_one_user)
+			 : PV__NF_CALLER_CLOBBERS);
+}
+#endif
 
 /* Lazy mode lets a hypervisor backend batch page-table writes. */
 static inline void pv_lazy_mmu_enter(void)
@@ -272,10 +393,27 @@ static inline void pv_lazy_mmu_flush(void)
 }
 
 /* time: nanoseconds since boot; stolen time (native: none). */
+#ifdef PV_NO_PARAVIRT
 static inline unsigned long long pv_sched_clock(void)
 {
-	return PV__W(PVOP_CALL0(sched_clock), native_sched_clock());
+	return native_sched_clock();
 }
+#else
+/* Natively a direct call, as PV=n's; on Xen a direct call in place. */
+static inline unsigned long long pv_sched_clock(void)
+{
+	PV__SP;
+	unsigned long long v;
+
+	__asm__ volatile(PV__NATIVE("5", "15", PV__STR(PV_SITE_ABI),
+				    "call native_sched_clock", "", "")
+			 : "=a"(v), "+r"(pv__sp)
+			 : PV__NF_OPS(sched_clock)
+			 : "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11",
+			   "memory", "cc");
+	return v;
+}
+#endif
 
 static inline unsigned long long pv_steal_clock(int cpu)
 {

@@ -1,5 +1,5 @@
-/* pvop.h: the annotated call-site macros.  Each expands to one indirect call
- * through pv_ops, padded with NOPs to PV_SITE_LEN, plus a .pv_sites record. */
+/* pvop.h: the annotated site macros: call sites (one indirect call through
+ * pv_ops, padded to PV_SITE_LEN) and native sites (sites.h), with records. */
 #ifndef PV_PVOP_H
 #define PV_PVOP_H
 
@@ -110,5 +110,49 @@ extern struct pv_ops pv_ops;
 				 : "memory", "cc");                            \
 		pv__ax;                                                        \
 	})
+
+/*
+ * PV__NATIVE(len, stub_len, flags, native, moves, result): a native site
+ * (sites.h).  native is the instruction text, with the asm's operands; it
+ * is assembled once in a discarded section to learn its length, so that
+ * len - length cs prefixes can go in front of it (gas cannot size a .fill
+ * by a label ahead of it).  moves put the operands in %rdi/%rsi, result
+ * takes %rax.  The asm must clobber what the op's class lets the call
+ * clobber (a CALLEE op: %rax) and the argument registers it moves into,
+ * so that the stub needs no saves.  Operands: pv_slot, pv_op, pv_cls.
+ * The build fails if the instruction is longer than len or len is not a
+ * jmp rel32 to 15 (the x86 limit: len bytes of prefixes and instructions
+ * are never more than 15 for any one of them).
+ */
+#define PV__NATIVE(len, stub_len, flags, native, moves, result)                \
+	".pushsection .discard.pv_native,\"a\"\n7793:\n\t" native             \
+	"\n7794:\n\t.popsection\n\t"                                          \
+	".if (7794b - 7793b) > " len " || " len " > 15 || " len " < 5 || "     \
+	len " - (7794b - 7793b) > " PV__STR(PV_PREFIX_MAX) "\n\t"               \
+	".error \"native site: instruction longer than the site, site not "    \
+	"5..15 bytes or more than PV_PREFIX_MAX prefixes\"\n\t.endif\n"        \
+	"7791:\n\t.fill " len " - (7794b - 7793b), 1, 0x2e\n\t" native         \
+	"\n7792:\n\t.pushsection .pv_stubs,\"ax\"\n\t"                        \
+	".fill " len " - (7794b - 7793b), 1, 0x2e\n\t" native "\n7795:\n\t"   \
+	moves "\n7796:\n\tcall *pv_ops+%c[pv_slot](%%rip)\n7797:\n\t"         \
+	PV__PAD(stub_len " - 6") result "\n\tjmp 7792b\n\t"                  \
+	".popsection\n\t.pushsection .pv_sites,\"a\"\n\t.balign 4\n\t"        \
+	".long 7791b - .\n\t.byte %c[pv_op], 7796b - 7795b, " len ", "         \
+	"%c[pv_cls] | " PV__STR(PV_SITE_NATIVE) " | " flags "\n\t"             \
+	".long 7796b - .\n\t.byte %c[pv_op], 0, " stub_len ", "                \
+	"%c[pv_cls] | " PV__STR(PV_SITE_STUB) "\n\t.popsection\n"
+
+/*
+ * n bytes of padding exactly as pv_nops writes it (one NOP up to 11 bytes,
+ * else jmp rel8 over NOPs of 11 bytes and the rest; up to 24), so that a
+ * call re-patched back to the original holds the bytes it was built with.
+ */
+#define PV__PAD(n)                                                             \
+	".if " n " <= 11\n\t.nops " n "\n\t.else\n\t"                         \
+	".if " n " > 24\n\t.error \"native site: stub call too long\"\n\t"     \
+	".endif\n\t.byte 0xeb, " n " - 2\n\t.nops 11\n\t.nops " n " - 13\n\t"  \
+	".endif\n\t"
+
+#define PV__NATIVE_OPS(op, cls) PV__SITE_OPS(op, cls)
 #endif /* __ASSEMBLER__ */
 #endif /* PV_PVOP_H */

@@ -3,16 +3,52 @@
 #ifndef PV_SITES_H
 #define PV_SITES_H
 
-/* Site length in bytes, fixed per build (make SITE_LEN=N). */
+/*
+ * Call-site length in bytes, fixed per build (make SITE_LEN=N).  15 is the
+ * longest x86 instruction, so a one-instruction replacement fills the site
+ * with prefixes and no padding instruction (kernel/paravirt/prefix.c).
+ */
 #ifndef PV_SITE_LEN
-#define PV_SITE_LEN 16
+#define PV_SITE_LEN 15
 #endif
 #define PV_SITE_MIN 6  /* call *disp32(%rip) */
 #define PV_SITE_MAX 32
+#define PV_INSN_LIMIT 15  /* a 16th byte of one instruction faults */
+/*
+ * Prefix bytes (its own legacy ones and REX included) an instruction may
+ * reach by padding: valgrind's decoder refuses one with more than 7
+ * (libpv programs run under callgrind in make bench); Sandy Bridge and
+ * later and Zen decode any number at no cost (Atom-class and
+ * Bulldozer-class cores take 3).  Native sites are checked at build time
+ * against the prefixes they add.
+ */
+#define PV_PREFIX_MAX 7
 
-/* Record flags. */
+/*
+ * Two kinds of site.  A call site is built as `call *pv_ops+8*op(%rip)` and
+ * padding.  A native site (PV_SITE_NATIVE) is built as the native
+ * instruction(s) themselves, with the compiler's registers, prefixed up to
+ * its length (5 to 15 bytes, a jmp rel32 at least); its record is followed
+ * by the record of a call site (PV_SITE_STUB) inside a per-site stub in
+ * .pv_stubs, laid out as
+ *
+ *	copy:	the native site's bytes as built (never executed)
+ *	entry:	moves of the operands into the op's argument registers
+ *	call:	an ordinary call site (its record follows the native one)
+ *		the move of %rax into the result's register
+ *		jmp back to the end of the native site
+ *
+ * A native site stays as built for the native backend in full mode; other
+ * backends and modes make it `jmp entry`, or (PV_SITE_ABI: the operands
+ * are the op's argument registers) whatever replacement fits in place.
+ */
 #define PV_SITE_CLASS_MASK 0x03 /* PV_CLASS_CALLER / _CALLEE / _NONE */
-#define PV_SITE_FLAGS_KNOWN 0x03
+#define PV_SITE_NATIVE 0x04     /* native site; the next record is its call */
+#define PV_SITE_STUB 0x08       /* the call site in a native site's stub */
+#define PV_SITE_ABI 0x10        /* native site with the op's own registers */
+#define PV_SITE_FLAGS_KNOWN 0x1f
+#define PV_NATIVE_MIN 5         /* jmp rel32 */
+#define PV_STUBS_SECTION ".pv_stubs"
 
 /* Raw records are emitted by the site macros into this section. */
 #define PV_SITES_SECTION ".pv_sites"
@@ -21,7 +57,7 @@
 #define PV_INLINE_SECTION ".pv_inline"
 
 #define PV_TABLE_MAGIC 0x54535650u /* "PVST" */
-#define PV_TABLE_VERSION 2
+#define PV_TABLE_VERSION 3
 #define PV_TABLE_RAW_MAGIC 0u /* header not yet written by elfscan */
 
 #define PV_BACKEND_NATIVE 0
@@ -47,10 +83,13 @@
 /*
  * One site: 8 bytes, position independent.  The site's address is the
  * record's own address plus offset, so the table needs no relocations.
+ * entry: in a native site's record, the bytes of operand moves between its
+ * stub's entry and its call site; 0 in every other record.
  */
 struct pv_site {
 	int32_t offset;
-	uint16_t op;
+	uint8_t op;
+	uint8_t entry;
 	uint8_t len;
 	uint8_t flags;
 };

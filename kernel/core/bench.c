@@ -23,6 +23,7 @@ struct figure {
 	uint64_t lo, hi;   /* c2 - c1: least and most over the runs */
 	struct bench_iters it; /* every iteration of every run */
 	uint64_t fixes;    /* shadow corrections in the least run's c2 */
+	uint64_t h1, h2;   /* hypercalls (syscalls) in the least run's counts */
 	int same;          /* every run counted exactly the same */
 	int ovf;           /* a count hit BENCH_STEP_LIMIT */
 	unsigned long long ticks; /* timer ticks during the runs */
@@ -67,7 +68,9 @@ static void measure(const struct bench_path *bp, struct bench_arg *a,
 	bench_step_mark(*bp->mark);
 	for (unsigned r = 0; r < BENCH_RUNS; r++) {
 		uint64_t c1 = count_iters(bp, a, BENCH_ITERS, fg);
+		uint64_t h1 = bench_step_hcalls();
 		uint64_t c2 = count_iters(bp, a, 2 * BENCH_ITERS, fg);
+		uint64_t h2 = bench_step_hcalls();
 		uint64_t d = c2 > c1 ? c2 - c1 : 0;
 
 		if (!r)
@@ -76,6 +79,7 @@ static void measure(const struct bench_path *bp, struct bench_arg *a,
 			fg->same = 0;
 		if (d < fg->lo) {
 			fg->c1 = c1, fg->c2 = c2, fg->lo = d;
+			fg->h1 = h1, fg->h2 = h2;
 			fg->fixes = bench_step_fixes();
 		}
 		if (d > fg->hi)
@@ -100,7 +104,7 @@ static void print_figure(const char *pf, const char *build,
 			 const struct bench_path *bp, const char *mode,
 			 const char *how, const struct figure *fg)
 {
-	char lo[24], hi[24], fx[24];
+	char lo[24], hi[24], fx[24], hc[24];
 	/* Without a visit to the mark (none seen), the mean stands in. */
 	uint64_t least = fg->it.n ? fg->it.min : fg->lo / BENCH_ITERS;
 
@@ -110,6 +114,7 @@ static void print_figure(const char *pf, const char *build,
 	       "\"iters_longer\":%llu,\"iter_max\":%llu,\"n\":%lu,"
 	       "\"mean\":%s,\"mean_max\":%s,\"runs\":%u,\"same\":%s,"
 	       "\"insns_n\":%llu,\"insns_2n\":%llu,\"shadow_fixes\":%s,"
+	       "\"hcalls_per_iter\":%s,"
 	       "\"ticks\":%llu%s}\n", pf, build, bp->name, mode, how,
 	       (unsigned long long)least, (unsigned long long)fg->it.n,
 	       (unsigned long long)(fg->it.n - fg->it.n_min),
@@ -119,6 +124,8 @@ static void print_figure(const char *pf, const char *build,
 	       fg->same ? "true" : "false", (unsigned long long)fg->c1,
 	       (unsigned long long)fg->c2,
 	       per_iter(fx, sizeof(fx), fg->fixes, 2 * BENCH_ITERS),
+	       per_iter(hc, sizeof(hc), fg->h2 > fg->h1 ? fg->h2 - fg->h1 : 0,
+			BENCH_ITERS),
 	       fg->ticks, fg->ovf ? ",\"overflow\":true" : "");
 }
 

@@ -70,6 +70,26 @@ static int sh_write(void *ctx, uint64_t addr, const uint8_t *buf,
 
 static const struct pv_mem shadow_mem = { sh_ptr, sh_read, sh_write, 0 };
 
+/* nopatch sends native sites to their stubs: put their built bytes back. */
+static int shadow_native_built(const struct pvboot_state *st)
+{
+	const struct pv_site *r = (const struct pv_site *)(st->hdr + 1);
+
+	for (uint32_t i = 0; i < st->hdr->count; i++) {
+		struct pv_native_ref n;
+		uint8_t b[PV_SITE_MAX];
+
+		if (!(r[i].flags & PV_SITE_NATIVE) ||
+		    pv_native_ref(&r[i], (uint64_t)&r[i], st->hdr->count - i,
+				  &n))
+			continue;
+		if (pv_native_built(&n, &shadow_mem, b) ||
+		    sh_write(NULL, n.site.addr, b, n.site.len))
+			return -PV_EFAULT;
+	}
+	return 0;
+}
+
 /*
  * The shadow as the image was built: a copy of the text (plus the bytes
  * after it a body scan may read), re-patched unmeasured to nopatch, whose
@@ -80,6 +100,7 @@ static int shadow_reset(void)
 	const struct pvboot_state *st = pvboot_state();
 	uint64_t len = (uint64_t)(_etext - _stext) + PV_BODY_SCAN;
 	struct pv_patch_stats stats;
+	int err;
 
 	if (len > (uint64_t)(_end - _stext))
 		len = (uint64_t)(_end - _stext);
@@ -87,9 +108,10 @@ static int shadow_reset(void)
 		return -PV_E2BIG;
 	shadow_end = (uint64_t)_stext + len;
 	memcpy(shadow, _stext, len);
-	return pv_patch_table(st->hdr, (uint64_t)st->hdr, st->table_size,
-			      st->be, &shadow_mem, st->mode, PV_PATCH_NOPATCH,
-			      &stats, NULL, NULL);
+	err = pv_patch_table(st->hdr, (uint64_t)st->hdr, st->table_size,
+			     st->be, &shadow_mem, st->mode, PV_PATCH_NOPATCH,
+			     &stats, NULL, NULL);
+	return err ? err : shadow_native_built(st);
 }
 
 /*
@@ -105,19 +127,25 @@ static unsigned sub_build(int strat, enum pv_patch_mode to)
 	unsigned k = 0;
 
 	sub.h = *st->hdr;
-	for (uint32_t i = 0; i < st->hdr->count && k < SUB_MAX; i++) {
-		struct pv_site_ref s = {
-			rec_addr + 8ull * i + (uint64_t)(int64_t)rec[i].offset,
-			rec[i].op, rec[i].len, rec[i].flags
-		};
-		struct pv_plan p;
+	for (uint32_t i = 0, used; i < st->hdr->count && k + 1 < SUB_MAX;
+	     i += used) {
+		struct pv_site_ref s;
+		struct pv_native_ref nr;
+		struct pv_plan p, call;
 
-		pv_plan_site(&s, st->be, to, &p);
+		used = pv_plan_record(&rec[i], rec_addr + 8ull * i,
+				      st->hdr->count - i, st->be, st->mem, to,
+				      &s, &p, &nr, &call);
 		if (strat >= 0 && p.strategy != strat)
 			continue;
-		sub.r[k] = rec[i];
-		sub.r[k].offset = (int32_t)(s.addr - (sub_addr + 8ull * k));
-		k++;
+		/* a native site's pair of records moves as one */
+		for (uint32_t j = 0; j < used; j++, k++) {
+			uint64_t a = rec_addr + 8ull * (i + j) +
+				     (uint64_t)(int64_t)rec[i + j].offset;
+
+			sub.r[k] = rec[i + j];
+			sub.r[k].offset = (int32_t)(a - (sub_addr + 8ull * k));
+		}
 	}
 	sub.h.count = k;
 	return k;

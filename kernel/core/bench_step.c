@@ -8,7 +8,7 @@
 
 static volatile int stepping;
 static volatile int overflowed;
-static volatile uint64_t steps, fixes;
+static volatile uint64_t steps, fixes, hcalls;
 static uint64_t next_rip; /* where the last trap said execution goes on */
 /* The loop's mark (bench_step_mark) and what the visits to it saw. */
 static uint64_t mark_rip, mark_steps;
@@ -29,13 +29,28 @@ static int shadowed(uint64_t rip, uint64_t now)
 	const uint8_t *b = (const uint8_t *)rip;
 	unsigned i = 0;
 
-	while (i < 4 && (b[i] == 0x66 || (b[i] & 0xf0) == 0x40))
-		i++; /* operand-size and REX prefixes */
+	/* legacy and REX prefixes (a native site pads with cs prefixes) */
+	while (i < 14 && (b[i] == 0x66 || b[i] == 0x2e || b[i] == 0x3e ||
+			  b[i] == 0x26 || b[i] == 0x36 || b[i] == 0x64 ||
+			  b[i] == 0x65 || (b[i] & 0xf0) == 0x40))
+		i++;
 	if (b[i] == 0xfb)
 		return fix_sti;
 	if (b[i] == 0x8e && (b[i + 1] >> 3 & 7) == 2)
 		return fix_mov_ss;
 	return b[i] == 0x0f && b[i + 1] == 0x05 && now != rip + i + 2;
+}
+
+/* Was the instruction at rip a syscall: a Xen PV hypercall (the hypercall
+ * page's stubs and inline hypercalls alike)? */
+static int is_syscall(uint64_t rip)
+{
+	const uint8_t *b = (const uint8_t *)rip;
+	unsigned i = 0;
+
+	while (i < 14 && (b[i] == 0x2e || (b[i] & 0xf0) == 0x40))
+		i++;
+	return b[i] == 0x0f && b[i + 1] == 0x05;
 }
 
 /* At the mark with n instructions done: one more iteration ended. */
@@ -71,6 +86,8 @@ int bench_step_trap(struct trap_frame *f)
 		steps++;
 		fixes++;
 	}
+	if (next_rip && is_syscall(next_rip))
+		hcalls++;
 	steps++;
 	next_rip = f->rip;
 	if (f->rip == mark_rip)
@@ -90,6 +107,11 @@ uint64_t bench_step_now(void)
 uint64_t bench_step_fixes(void)
 {
 	return fixes;
+}
+
+uint64_t bench_step_hcalls(void)
+{
+	return hcalls;
 }
 
 void bench_step_mark(uint64_t rip)
@@ -115,6 +137,7 @@ __noinline uint64_t bench_step_count(bench_fn fn, void *arg, int *overflow)
 
 	steps = 0;
 	fixes = 0;
+	hcalls = 0;
 	next_rip = 0;
 	mark_seen = 0;
 	iters = (struct bench_iters){ 0 };

@@ -30,6 +30,8 @@ uint64_t bench_step_overhead(void);
  * and how many of them were shadow corrections (see bench_step.c). */
 uint64_t bench_step_now(void);
 uint64_t bench_step_fixes(void);
+/* syscall instructions (Xen PV hypercalls) stepped over in the count. */
+uint64_t bench_step_hcalls(void);
 /*
  * Iterations of a loop, seen by the trap handler: each time execution
  * reaches the mark (an address inside the loop, bench_step_mark; 0: none)

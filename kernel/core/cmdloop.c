@@ -244,15 +244,21 @@ void cmdloop_count_sites(struct site_counts *k)
 	unsigned n;
 	const struct pv_site *r = selftest_records(&n);
 
-	for (unsigned i = 0; i < n; i++) {
-		struct pv_site_ref s = selftest_site_ref(&r[i]);
-		struct pv_plan p;
-		unsigned g = s.op < PV_NR_OPS ? group_of(k, s.op) : 0;
+	for (unsigned i = 0; i < n;) {
+		struct pv_site_ref s;
+		struct pv_native_ref nr;
+		struct pv_plan p, call;
+		unsigned g;
 
-		pv_plan_site(&s, st->be, (enum pv_patch_mode)st->mode, &p);
+		i += pv_plan_record(&r[i], (uint64_t)&r[i], n - i, st->be,
+				    st->mem, (enum pv_patch_mode)st->mode, &s,
+				    &p, &nr, &call);
+		g = s.op < PV_NR_OPS ? group_of(k, s.op) : 0;
 		k->n[p.strategy][g]++;
 		k->n[p.strategy][MAX_GROUPS]++;
-		k->bad += memcmp((const void *)s.addr, p.bytes, s.len) != 0;
+		k->bad += memcmp((const void *)s.addr, p.bytes, s.len) != 0 ||
+			  (call.len && memcmp((const void *)nr.call.addr,
+					      call.bytes, call.len) != 0);
 	}
 }
 

@@ -205,6 +205,22 @@ static void count_unsealed(void)
 	boot_stats.strat[PV_STRAT_INDIRECT] = n;
 }
 
+/*
+ * Native sites hold bare instructions (cli, mov to cr3) that a PV kernel
+ * in ring 3 cannot run: unpatched, such a kernel stops here with its
+ * closing lines (the console and shutdown paths of a backend use its own
+ * functions, not the sites).
+ */
+static void native_sites_stop(const struct platform *pf)
+{
+	printk("pv: native sites cannot run unpatched on %s: stopping\n",
+	       pf->name);
+	boot_failed = 1;
+	pvboot_hash_text(&boot_hash);
+	kernel_report(0);
+	pf->shutdown(1);
+}
+
 static enum pv_patch_mode boot_mode(void)
 {
 	return kflags.nopatch ? PV_PATCH_NOPATCH :
@@ -243,11 +259,15 @@ int pvboot_patch(const struct platform *pf)
 		       "indirect\n");
 		count_unsealed();
 		err = 0;
+		if (pf->backend != PV_BACKEND_NATIVE)
+			native_sites_stop(pf);
 	} else if (err) {
 		printk("pv: patching failed: error %d; sites left indirect\n",
 		       err);
 		count_unsealed();
 		boot_failed = 1;
+		if (pf->backend != PV_BACKEND_NATIVE)
+			native_sites_stop(pf);
 	} else {
 		state.sealed = 1;
 		state.mode = boot_mode();

@@ -53,6 +53,8 @@ struct pv_site_ref selftest_site_ref(const struct pv_site *r);
 /* selftest_sites.c: the enum pv_strategy whose form the site's bytes take
  * for its op on be, read without the planner; -1 if none. */
 int selftest_site_form(const struct pv_site_ref *s, const struct pv_backend *be);
+int selftest_native_form(const struct pv_native_ref *n,
+			 const struct pv_backend *be, int *call_form);
 /* selftest_patch.c: every site of op is in the form c->mode wants (for
  * the ops with nothing else to observe); KTEST_PASS or KTEST_FAIL. */
 int selftest_op_sites(struct ktest_ctx *c, unsigned op);

@@ -12,10 +12,11 @@ static struct {
 	struct pv_site s;
 } mini __attribute__((aligned(16)));
 
-/* The victim: one read_cr3 site, called to see that it still works. */
+/* The victim: one read_cr4 call site (read_cr3's are native sites),
+ * called to see that it still works. */
 static __noinline unsigned long victim(void)
 {
-	return pv_read_cr3();
+	return pv_read_cr4();
 }
 
 static const struct pv_site *victim_record(void)
@@ -25,7 +26,7 @@ static const struct pv_site *victim_record(void)
 	uint64_t fn = (uint64_t)victim;
 
 	for (unsigned i = 0; i < n; i++)
-		if (r[i].op == PV_OP_read_cr3 && pv_site_addr(&r[i]) >= fn &&
+		if (r[i].op == PV_OP_read_cr4 && pv_site_addr(&r[i]) >= fn &&
 		    pv_site_addr(&r[i]) < fn + 64)
 			return &r[i];
 	return NULL;
@@ -33,7 +34,7 @@ static const struct pv_site *victim_record(void)
 
 static int victim_works(void)
 {
-	return (victim() & PTE_ADDR) == paging_root();
+	return victim() == pv_read_cr4();
 }
 
 /* Patches the mini table to a mode the site is not in: if the record is
@@ -58,7 +59,7 @@ static int load_mini(struct ktest_ctx *c)
 {
 	const struct pv_site *r = victim_record();
 
-	KTEST_EXPECT(c, r, "no read_cr3 site found in victim()");
+	KTEST_EXPECT(c, r, "no read_cr4 site found in victim()");
 	mini.h = *pvboot_state()->hdr;
 	mini.h.count = 1;
 	mini.s = *r;
@@ -71,7 +72,7 @@ enum corruption { C_OP, C_OFFSET, C_LEN, C_FLAGS, C_CLASS, C_OP_RANGE, C_NR };
 static void corrupt(struct pv_site *s, enum corruption k)
 {
 	switch (k) {
-	case C_OP: s->op = PV_OP_read_cr4; break; /* same class, wrong op */
+	case C_OP: s->op = PV_OP_read_cr0; break; /* same class, wrong op */
 	case C_OFFSET: s->offset += 1; break;
 	case C_LEN: s->len -= 1; break;
 	case C_FLAGS: s->flags |= 0x80; break;
@@ -138,9 +139,10 @@ static int t_corrupt_headers(struct ktest_ctx *c)
 }
 
 /*
- * Replaces the victim site's padding with one-byte NOPs: it still works,
- * but it no longer holds what the planner put there, so a re-patch of the
- * real record must refuse to touch it.  The bytes are put back after.
+ * Replaces the victim site's padding with one-byte NOPs, or its first cs
+ * prefix with ds when prefixes pad it: it still works, but it no longer
+ * holds what the planner put there, so a re-patch of the real record must
+ * refuse to touch it.  The bytes are put back after.
  */
 static int t_corrupt_site_bytes(struct ktest_ctx *c)
 {
@@ -155,11 +157,14 @@ static int t_corrupt_site_bytes(struct ktest_ctx *c)
 		return r;
 	s = selftest_site_ref(&mini.s);
 	pv_plan_site(&s, ps->be, (enum pv_patch_mode)ps->mode, &p);
-	if (p.used >= s.len)
-		return ktest_skip(c, "victim site has no padding to corrupt");
 	memcpy(before, (void *)s.addr, s.len);
 	memcpy(odd, before, s.len);
-	memset(odd + p.used, 0x90, s.len - p.used);
+	if (p.used < s.len)
+		memset(odd + p.used, 0x90, s.len - p.used);
+	else if (odd[0] == 0x2e)
+		odd[0] = 0x3e; /* ignored in 64-bit mode just as cs is */
+	else
+		return ktest_skip(c, "victim site has no padding to corrupt");
 	if (!memcmp(odd, before, s.len))
 		return ktest_skip(c, "victim padding is already 0x90s");
 	KTEST_EXPECT(c, !ps->mem->write(ps->mem->ctx, s.addr, odd, s.len),

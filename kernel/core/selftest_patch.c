@@ -23,43 +23,73 @@ const struct pv_site *selftest_records(unsigned *n)
 }
 
 /*
+ * The form the text of one unit (a site, or a native site and its stub's
+ * call) takes, read by the oracle in selftest_sites.c; *call_form: the
+ * stub call's, or -2 for a plain site.  Returns the records used.
+ */
+static unsigned unit_form(const struct pv_site *r, unsigned left,
+			  struct pv_site_ref *s, struct pv_native_ref *nr,
+			  int *form, int *call_form)
+{
+	const struct pvboot_state *st = pvboot_state();
+
+	*s = selftest_site_ref(r);
+	*call_form = -2;
+	if ((r->flags & PV_SITE_NATIVE) &&
+	    !pv_native_ref(r, (uint64_t)(uintptr_t)r, left, nr)) {
+		*form = selftest_native_form(nr, st->be, call_form);
+		return 2;
+	}
+	*form = selftest_site_form(s, st->be);
+	return 1;
+}
+
+/*
  * Every site holds a form of its op that selftest_site_form reads from the
  * bytes alone (template, body, hypercall, direct or indirect call to the
- * backend's own function or slot), the form the mode allows and the
- * planner chose, and exactly the planner's bytes.
+ * backend's own function or slot; a native site as built, or sent to its
+ * stub), the form the mode allows and the planner chose, and exactly the
+ * planner's bytes.
  */
 static int t_text_is_plan(struct ktest_ctx *c)
 {
 	const struct pvboot_state *st = pvboot_state();
-	unsigned n, bad = 0, odd = 0, form[PV_NR_STRATS] = { 0 };
+	unsigned n, units = 0, bad = 0, odd = 0, form[PV_NR_STRATS] = { 0 };
 	const struct pv_site *r = selftest_records(&n);
 	uint64_t first_bad = 0, first_odd = 0;
 	int f_odd = 0, p_odd = 0;
 
-	for (unsigned i = 0; i < n; i++) {
-		struct pv_site_ref s = selftest_site_ref(&r[i]);
-		int f = selftest_site_form(&s, st->be);
-		struct pv_plan p;
+	for (unsigned i = 0; i < n; units++) {
+		struct pv_site_ref s;
+		struct pv_native_ref nr;
+		struct pv_plan p, call;
+		int f, cf;
 
-		pv_plan_site(&s, st->be, (enum pv_patch_mode)st->mode, &p);
+		(void)unit_form(&r[i], n - i, &s, &nr, &f, &cf);
+		i += pv_plan_record(&r[i], (uint64_t)&r[i], n - i, st->be,
+				    st->mem, (enum pv_patch_mode)st->mode, &s,
+				    &p, &nr, &call);
 		if (f >= 0)
 			form[f]++;
-		if (f != p.strategy && !odd++)
+		if ((f != (int)p.strategy ||
+		     (call.len && cf != (int)call.strategy)) && !odd++)
 			first_odd = s.addr, f_odd = f, p_odd = p.strategy;
-		if (memcmp((const void *)s.addr, p.bytes, s.len) && !bad++)
+		if ((memcmp((const void *)s.addr, p.bytes, s.len) ||
+		     (call.len && memcmp((const void *)nr.call.addr,
+					 call.bytes, call.len))) && !bad++)
 			first_bad = s.addr;
 	}
 	KTEST_EXPECT(c, !odd, "%u of %u sites not in their planned form, first "
-		     "%llx reads as %s, planned %s", odd, n,
+		     "%llx reads as %s, planned %s", odd, units,
 		     (unsigned long long)first_odd,
 		     f_odd < 0 ? "nothing" : pv_strategy_name(f_odd),
 		     pv_strategy_name(p_odd));
 	KTEST_EXPECT(c, !bad, "%u of %u sites differ from their plan, first "
-		     "at %llx", bad, n, (unsigned long long)first_bad);
+		     "at %llx", bad, units, (unsigned long long)first_bad);
 	KTEST_EXPECT(c, st->mode != PV_PATCH_NOPATCH ||
-				form[PV_STRAT_INDIRECT] == n,
+				form[PV_STRAT_INDIRECT] == units,
 		     "nopatch mode: %u sites not the indirect call",
-		     n - form[PV_STRAT_INDIRECT]);
+		     units - form[PV_STRAT_INDIRECT]);
 	n = form[PV_STRAT_INLINE] + form[PV_STRAT_BODY] +
 	    form[PV_STRAT_HYPERCALL];
 	KTEST_EXPECT(c, st->mode != PV_PATCH_NOINLINE || !n,
@@ -74,7 +104,6 @@ static int t_text_is_plan(struct ktest_ctx *c)
  */
 int selftest_op_sites(struct ktest_ctx *c, unsigned op)
 {
-	const struct pvboot_state *st = pvboot_state();
 	unsigned n, found = 0, bad = 0;
 	const struct pv_site *r = selftest_records(&n);
 	int want = c->mode == PV_PATCH_NOPATCH	  ? PV_STRAT_INDIRECT :
@@ -82,14 +111,15 @@ int selftest_op_sites(struct ktest_ctx *c, unsigned op)
 						  PV_STRAT_INLINE;
 	uint64_t first = 0;
 
-	for (unsigned i = 0; i < n; i++) {
-		struct pv_site_ref s = selftest_site_ref(&r[i]);
-		int f;
+	for (unsigned i = 0; i < n;) {
+		struct pv_site_ref s;
+		struct pv_native_ref nr;
+		int f, cf;
 
+		i += unit_form(&r[i], n - i, &s, &nr, &f, &cf);
 		if (s.op != op)
 			continue;
 		found++;
-		f = selftest_site_form(&s, st->be);
 		if (f == PV_STRAT_BODY && want == PV_STRAT_INLINE)
 			f = PV_STRAT_INLINE;
 		if (f != want && !bad++)

@@ -167,6 +167,11 @@ void pv_nops(uint8_t *buf, unsigned len);
  * Returns bytes written or -PV_ERANGE/-PV_EINVAL if it cannot relocate. */
 int pv_emit_code(uint8_t *dst, uint64_t dst_addr, const struct pv_code *c,
 		 unsigned copy_len);
+/* prefix.c: as pv_emit_code, then pads to site_len with redundant segment
+ * prefixes on the code's non-branch instructions (up to 15 bytes each) and
+ * NOPs for what they cannot take.  Returns the bytes before the NOPs. */
+int pv_emit_padded(uint8_t *dst, uint64_t dst_addr, const struct pv_code *c,
+		   unsigned copy_len, unsigned site_len);
 /* The canonical indirect call for op at addr, padded to len. */
 void pv_emit_indirect(uint8_t *dst, uint64_t addr, uint64_t ops_addr,
 		      unsigned op, unsigned len);
@@ -186,6 +191,47 @@ int pv_inline_check(const struct pv_code *body, unsigned cls, unsigned max);
 /* plan.c: deterministic, so re-planning gives the bytes a site holds now. */
 void pv_plan_site(const struct pv_site_ref *s, const struct pv_backend *be,
 		  enum pv_patch_mode mode, struct pv_plan *p);
+
+/*
+ * The best replacement for a call site in full mode that fits it, without
+ * the indirect call (for a native site, whose length may be 5): returns
+ * its strategy, or PV_STRAT_INDIRECT if none fits (p->bytes unspecified).
+ */
+int pv_plan_replace(const struct pv_site_ref *s, const struct pv_backend *be,
+		    struct pv_plan *p);
+
+/* pair.c: a native site and its stub's call site (sites.h). */
+struct pv_native_ref {
+	struct pv_site_ref site, call;
+	uint64_t entry; /* the stub's first instruction */
+	uint64_t copy;  /* the stub's copy of the site as built */
+};
+/* Decodes the two records at rec (left: records from rec to the table's
+ * end).  0, or -PV_EINVAL if they are not a native site and its call. */
+int pv_native_ref(const struct pv_site *rec, uint64_t rec_addr, uint32_t left,
+		  struct pv_native_ref *n);
+/* The site's bytes as built, from its stub's copy; 0 or -PV_E*. */
+int pv_native_built(const struct pv_native_ref *n, const struct pv_mem *m,
+		    uint8_t *out);
+/* 1 if the plan for mode is the pair as built (native backend, full). */
+int pv_native_as_built(const struct pv_native_ref *n,
+		       const struct pv_backend *be, enum pv_patch_mode mode);
+/* Plans both: site (reason PV_R_BAD_RECORD if its copy is unreadable)
+ * and call.  A site sent to its stub carries the call's strategy. */
+void pv_plan_native(const struct pv_native_ref *n, const struct pv_backend *be,
+		    const struct pv_mem *m, enum pv_patch_mode mode,
+		    struct pv_plan *site, struct pv_plan *call);
+
+/*
+ * Plans the record at rec, and its stub's call if it is a native site (n
+ * and call filled, else call->len is 0): what a re-check of the text
+ * compares with.  Returns the records it used, 1 or 2.
+ */
+unsigned pv_plan_record(const struct pv_site *rec, uint64_t rec_addr,
+			uint32_t left, const struct pv_backend *be,
+			const struct pv_mem *m, enum pv_patch_mode mode,
+			struct pv_site_ref *s, struct pv_plan *p,
+			struct pv_native_ref *n, struct pv_plan *call);
 
 /* poke.c: 0 if the site at addr held expect (or, with expect NULL, the
  * original indirect call for op plus NOP padding) and now holds new. */

@@ -13,6 +13,7 @@ static int record_ok(const struct pv_site_ref *s)
 {
 	return s->op < PV_NR_OPS && s->len >= PV_SITE_MIN &&
 	       s->len <= PV_SITE_MAX && !(s->flags & ~PV_SITE_FLAGS_KNOWN) &&
+	       !(s->flags & (PV_SITE_NATIVE | PV_SITE_ABI | PV_SITE_STUB)) &&
 	       (s->flags & PV_SITE_CLASS_MASK) == pv_op_class(s->op);
 }
 
@@ -31,7 +32,7 @@ static int try_template(const struct pv_site_ref *s, const struct pv_backend *be
 		return PV_R_TEMPLATE_TOO_LONG;
 	if (im->tmpl_clobbers & ~site_clobbers(s))
 		return PV_R_TEMPLATE_CLOBBERS;
-	n = pv_emit_code(p->bytes, s->addr, &im->tmpl, im->tmpl.len);
+	n = pv_emit_padded(p->bytes, s->addr, &im->tmpl, im->tmpl.len, s->len);
 	if (n < 0)
 		return PV_R_TEMPLATE_RELOC;
 	p->used = (uint8_t)n;
@@ -56,7 +57,7 @@ static int try_body(const struct pv_site_ref *s, const struct pv_op_impl *im,
 	}
 	if (n < 0)
 		return -n;
-	n = pv_emit_code(p->bytes, s->addr, &im->body, (unsigned)n);
+	n = pv_emit_padded(p->bytes, s->addr, &im->body, (unsigned)n, s->len);
 	if (n < 0)
 		return PV_R_BODY_RELOC;
 	p->used = (uint8_t)n;
@@ -69,15 +70,21 @@ static int try_hypercall(const struct pv_site_ref *s, const struct pv_backend *b
 			 const struct pv_op_impl *im, struct pv_plan *p)
 {
 	uint32_t nr = (uint32_t)im->hypercall;
+	uint8_t hc[PV_SITE_MAX];
 	int n;
 
 	if (im->hypercall < 0)
 		return PV_R_NO_HYPERCALL;
 	if ((s->flags & PV_SITE_CLASS_MASK) != PV_CLASS_CALLER)
 		return PV_R_HYPERCALL_CLOBBERS;
-	n = pv_emit_hypercall(p->bytes, s->len, nr, im->hypercall_args,
+	n = pv_emit_hypercall(hc, s->len, nr, im->hypercall_args,
 			      im->hypercall_nconst, im->hypercall_konst);
 	if (n > 0) {
+		struct pv_code c = { hc, s->addr, (uint32_t)n };
+
+		n = pv_emit_padded(p->bytes, s->addr, &c, (unsigned)n, s->len);
+		if (n < 0)
+			return PV_R_HYPERCALL_TOO_LONG;
 		p->used = (uint8_t)n;
 		return 0;
 	}
@@ -138,6 +145,22 @@ static int choose(const struct pv_site_ref *s, const struct pv_backend *be,
 		return PV_STRAT_DIRECT;
 	p->reason = (uint8_t)r; /* what left the site indirect */
 	return PV_STRAT_INDIRECT;
+}
+
+int pv_plan_replace(const struct pv_site_ref *s, const struct pv_backend *be,
+		    struct pv_plan *p)
+{
+	for (unsigned i = 0; i < PV_SITE_MAX; i++)
+		p->bytes[i] = 0;
+	p->len = s->len;
+	p->used = 0;
+	p->reason = PV_R_OK;
+	if (s->op >= PV_NR_OPS || s->len > PV_SITE_MAX)
+		return PV_STRAT_INDIRECT;
+	p->strategy = (uint8_t)choose(s, be, PV_PATCH_FULL, p);
+	if (p->strategy != PV_STRAT_INDIRECT)
+		pv_nops(p->bytes + p->used, s->len - p->used);
+	return p->strategy;
 }
 
 void pv_plan_site(const struct pv_site_ref *s, const struct pv_backend *be,

@@ -72,6 +72,85 @@ static int patch_one(struct walk *w, const struct pv_site_ref *s,
 	return err;
 }
 
+/* Pokes the stub's call first: the site may jump there once it changes. */
+static int poke_native(struct walk *w, const struct pv_native_ref *n,
+		       const struct pv_plan *site, const struct pv_plan *call)
+{
+	struct pv_plan old_site, old_call;
+	uint8_t cur[PV_SITE_MAX];
+	int err;
+
+	if (w->from >= 0) {
+		pv_plan_native(n, w->be, w->m, (enum pv_patch_mode)w->from,
+			       &old_site, &old_call);
+	} else if (pv_native_built(n, w->m, old_site.bytes)) {
+		return -PV_EINVAL;
+	}
+	/* the site first checked, so that a refused one changes nothing */
+	err = w->m->read(w->m->ctx, n->site.addr, cur, n->site.len);
+	if (err)
+		return err;
+	for (unsigned i = 0; i < n->site.len; i++)
+		if (cur[i] != old_site.bytes[i])
+			return -PV_EINVAL;
+	err = pv_poke(w->m, n->call.addr, w->from >= 0 ? old_call.bytes : 0,
+		      call->bytes, n->call.len, w->be->ops_addr, n->call.op);
+	if (!err)
+		err = pv_poke(w->m, n->site.addr, old_site.bytes, site->bytes,
+			      n->site.len, w->be->ops_addr, n->site.op);
+	return err;
+}
+
+/*
+ * A native site and its stub's call, counted as one site.  Returns the
+ * records used: 2, or 1 if they were not a valid pair (refused).
+ */
+static unsigned patch_native(struct walk *w, const struct pv_site *rec,
+			     uint64_t rec_addr, uint32_t left, pv_site_cb cb,
+			     void *cb_ctx)
+{
+	struct pv_native_ref n;
+	struct pv_plan site = { 0 }, call = { 0 };
+	int err = -PV_EINVAL, ok = !pv_native_ref(rec, rec_addr, left, &n);
+	unsigned reason = PV_R_BAD_RECORD;
+
+	if (!ok) {
+		n.site = (struct pv_site_ref){ rec_addr +
+			(uint64_t)(int64_t)rec->offset, rec->op, rec->len,
+			rec->flags };
+	} else if (w->from < 0 && n.site.addr >= w->next_free &&
+		   pv_native_as_built(&n, w->be, w->to)) {
+		/* nothing to write, so nothing to check: the native boot
+		 * (the bytes are only read for a caller that reports them) */
+		w->next_free = n.site.addr + n.site.len;
+		site.strategy = PV_STRAT_INLINE;
+		if (cb)
+			pv_plan_native(&n, w->be, w->m, w->to, &site, &call);
+		err = 0;
+	} else if (n.site.addr >= w->next_free &&
+		   w->m->ptr(w->m->ctx, n.site.addr, n.site.len) &&
+		   w->m->ptr(w->m->ctx, n.call.addr, n.call.len)) {
+		w->next_free = n.site.addr + n.site.len;
+		pv_plan_native(&n, w->be, w->m, w->to, &site, &call);
+		if (site.reason != PV_R_BAD_RECORD) {
+			err = poke_native(w, &n, &site, &call);
+			reason = err == -PV_EIO ? PV_R_READBACK :
+						  PV_R_BAD_OLD_BYTES;
+		}
+	}
+	if (err)
+		refuse(&site, reason);
+	count(w, &n.site, &site, err != 0);
+	if (cb) {
+		/* the stub's call only where the site goes there: one line
+		 * per site that runs as built */
+		cb(cb_ctx, &n.site, &site, err);
+		if (ok && !err && site.bytes[0] == 0xe9 && site.used == 5)
+			cb(cb_ctx, &n.call, &call, err);
+	}
+	return ok ? 2 : 1;
+}
+
 int pv_patch_table(const struct pv_table_hdr *hdr, uint64_t table_addr,
 		   uint64_t table_size, const struct pv_backend *be,
 		   const struct pv_mem *m, int from, enum pv_patch_mode to,
@@ -93,6 +172,11 @@ int pv_patch_table(const struct pv_table_hdr *hdr, uint64_t table_addr,
 	if (hdr->count && !rec)
 		return -PV_EFAULT;
 	for (uint32_t i = 0; i < hdr->count; i++) {
+		if (rec[i].flags & PV_SITE_NATIVE) {
+			i += patch_native(&w, &rec[i], rec_addr + 8ull * i,
+					  hdr->count - i, cb, cb_ctx) - 1;
+			continue;
+		}
 		struct pv_site_ref s = {
 			rec_addr + 8ull * i + (uint64_t)(int64_t)rec[i].offset,
 			rec[i].op, rec[i].len, rec[i].flags

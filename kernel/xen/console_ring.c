@@ -17,6 +17,19 @@ static unsigned port;
 static XENCONS_RING_IDX out_prod; /* ours; published by cons_publish */
 static int stalled;
 static int input_on; /* the port unmasked, input read */
+
+/*
+ * The backend's own irq functions, not the pv sites: the first printk of a
+ * DomU comes before the sites are patched, when the irq ops' native sites
+ * still hold cli and popf, which a ring-3 PV kernel cannot run.
+ */
+static unsigned long ring_irq_save(void)
+{
+	unsigned long fl = xen_irq_save_fl();
+
+	xen_irq_disable();
+	return fl;
+}
 static unsigned long dropped;
 
 static struct xencons_interface *cons(void)
@@ -99,7 +112,7 @@ void xen_cons_ring_write(const char *s, unsigned long n)
 		(void)xen_cons_ring_init(); /* the first printk of a DomU */
 	if (!ring_pa || !n)
 		return;
-	fl = pv_irq_save();
+	fl = ring_irq_save();
 	xen_fbscreen_write(s, n); /* the screen's copy (issue 14) */
 	c = cons();
 	for (unsigned long i = 0; i < n; i++) {
@@ -110,7 +123,7 @@ void xen_cons_ring_write(const char *s, unsigned long n)
 		console_out_bytes++;
 	}
 	cons_publish(c);
-	pv_irq_restore_fl(fl);
+	xen_irq_restore_fl(fl);
 }
 
 static int out_empty(void *arg)
@@ -177,10 +190,10 @@ void xen_cons_ring_input_on(void)
 
 	if (!ring_pa)
 		return;
-	fl = pv_irq_save();
+	fl = ring_irq_save();
 	input_on = 1;
 	cons_interrupt(port);
-	pv_irq_restore_fl(fl);
+	xen_irq_restore_fl(fl);
 	xen_evtchn_unmask(port);
 }
 

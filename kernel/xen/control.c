@@ -65,7 +65,7 @@ void xen_domu_leave(unsigned reason, const char *why)
 	printk("pvkernel: leaving with SHUTDOWN_%s: %s\n", reason_name(reason),
 	       why);
 	(void)xen_cons_ring_flush(FLUSH_MS);
-	pv_irq_disable();
+	xen_irq_disable(); /* the backend's own: sites may be unpatched */
 	for (;;) {
 		(void)HYPERVISOR_sched_op(SCHEDOP_shutdown, &sd);
 		(void)HYPERVISOR_sched_op(SCHEDOP_yield, NULL);

@@ -16,13 +16,11 @@ FUNC xen_irq_disable
 	ret
 ENDF xen_irq_disable
 
-/*
- * One locked and clears the mask byte (and the padding) and keeps bit 0 of
- * the pending byte: ZF says whether an event waits, atomically with the
- * unmasking, so one arriving after it is delivered by Xen directly.
- */
+/* Unmask, then test pending, unlocked: why that is safe is told at the
+ * irq_enable template in alt-sites/xen.S. */
 FUNC xen_irq_enable
-	lock andl $0x7f, VCPU+XEN_VCPU_PENDING(%rip)
+	movb $0, VCPU+XEN_VCPU_MASK(%rip)
+	testb $0xff, VCPU+XEN_VCPU_PENDING(%rip)
 	jz 1f
 	call xen_irq_enable_slow
 1:	ret

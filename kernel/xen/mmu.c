@@ -449,6 +449,13 @@ void xen_write_cr3(unsigned long pa)
 	int leaving_boot = old == boot_root && pa != boot_root;
 
 	mc_flush();
+	if (pa == old) {
+		/* The same tables (pinned, shared_info mapped): the reload is
+		 * a TLB flush, one mmuext_op without the multicall around it. */
+		check(xen_mmuext(MMUEXT_NEW_BASEPTR, xen_pfn_to_mfn(pa >> 12)),
+		      "new baseptr");
+		return;
+	}
 	pin_root(pa);
 	if (leaving_boot && !maps_p2m(pa, DIRECT_MAP_BASE))
 		panic("xen: page tables at %lx do not map the p2m list at "

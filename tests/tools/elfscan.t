@@ -6,7 +6,7 @@ E=$B/tools/elfscan
 
 run $E $FIX/fixture.elf
 is $rc 0 "report on a good image exits 0"
-like $T/out '^sites: 14, bad: 0, site length 16' "report counts 14 sites"
+like $T/out '^sites: 14, bad: 0, site length 15' "report counts 14 sites"
 like $T/out '^  set_pte +caller +2$' "report counts sites per op"
 like $T/out '^  fx_init +3$' "report counts sites per function"
 like $T/out 'fx_native_read_cr3 +inlinable, 3 bytes' "inliner verdict: leaf body"
@@ -113,7 +113,7 @@ is $rc 1 "corrupted sealed table is rejected"
 
 run $E --site-len 12 $FIX/fixture.elf
 is $rc 1 "--site-len mismatch fails"
-like $T/err 'site length 16, the build.s is 12' "--site-len message"
+like $T/err 'site length 15, the build.s is 12' "--site-len message"
 
 run $E
 is $rc 2 "no argument: usage, exit 2"
@@ -163,6 +163,21 @@ run $E $T/shoff.elf
 is "$rc/$(lines $T/err)" "1/1" "section headers past the end: one error line, exit 1"
 run $E $T/nonexistent
 is "$rc/$(lines $T/err)" "1/1" "missing file: one error line, exit 1"
+# Native sites: built as the native instructions, each with its stub.
+run $E $FIX/native.elf
+is $rc 0 "native sites: a good image exits 0"
+like $T/out '^native sites: 4 ' "native sites counted, one site each"
+like $T/out '^sites: 18, bad: 0' "a native site and its stub call are one site"
+run $E --emit-table $FIX/native.elf -o $T/native-sealed.elf
+is $rc 0 "native sites: sealed"
+run $E $T/native-sealed.elf
+like $T/out '^sites: 18, bad: 0' "sealed: each stub call record still follows its site"
+run $E $FIX/native-bad.elf
+is $rc 1 "broken native sites fail"
+like $T/err "^elfscan: $FIX/native-bad.elf: fx_native_copy\\+0x0: stub's copy differs from the site$" \
+	"a stub whose copy is not the site, named by func+off"
+like $T/err "^elfscan: $FIX/native-bad.elf: fx_native_branch\\+0x0: prefixed branch: call " \
+	"a prefixed branch refused"
 # The kernel, when built: sealed by the build, every site good.
 K=$B/kernel/kernel.elf
 if [ -f $K ]; then
@@ -170,6 +185,7 @@ if [ -f $K ]; then
 	is $rc 0 "kernel: elfscan --strict passes"
 	like $T/out '^sites: [1-9][0-9]*, bad: 0, site length [0-9]+$' "kernel: sites, none bad"
 	like $T/out 'site table sealed' "kernel: the build sealed its table"
+	like $T/out '^native sites: [1-9][0-9]* ' "kernel: the hot ops are native sites"
 	like $T/out '^clobbers proved: [1-9][0-9]* templates, [1-9][0-9]* functions \(\+[1-9]' \
 		"kernel: templates and functions proved, the Xen slow path too"
 	like $T/out 'read_msr_safe +msr_read_safe +no: code has an exception-table entry' \

@@ -20,9 +20,9 @@ run $P --diff $S
 is $rc 0 "--diff"
 is "$(grep -c ' -> ' $T/out)" 14 "--diff shows every site"
 like $T/out '^fx_cr3\+0x0: read_cr3 -> inline \(ok\)$' "template strategy with reason"
-like $T/out '^  \+ 0f 20 d8 .*mov %cr3, %rax' "new bytes with their disassembly"
+like $T/out '^  \+ (2e )*0f 20 d8 .*mov %cr3, %rax' "new bytes with their disassembly"
 like $T/out '^  - ff 15 .*call \*0x' "old bytes: the indirect call"
-like $T/out '^fx_idle\+0x20: io_delay -> direct \(body is not a leaf' "why not inlined"
+like $T/out '^fx_idle\+0x1e: io_delay -> direct \(body is not a leaf' "why not inlined"
 
 run $P --text-hash $S
 is $rc 0 "--text-hash"

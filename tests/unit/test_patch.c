@@ -120,6 +120,16 @@ static const uint8_t cli[] = { 0xfa };
 /* movb $1, X(%rip) with X = TMPL_ADDR + 0x100 when placed at TMPL_ADDR */
 static const uint8_t movb_rip[] = { 0xc6, 0x05, 0xf9, 0x00, 0x00, 0x00, 0x01 };
 
+/* Leading redundant cs prefixes at b. */
+static unsigned npfx(const uint8_t *b, unsigned len)
+{
+	unsigned n = 0;
+
+	while (n < len && b[n] == 0x2e)
+		n++;
+	return n;
+}
+
 static void test_template_inline(void **st)
 {
 	struct pv_site_ref s = site(PV_OP_irq_disable);
@@ -127,20 +137,29 @@ static void test_template_inline(void **st)
 
 	(void)st;
 	reset();
-	be.op[PV_OP_irq_disable].tmpl = put(TMPL_ADDR, cli, 1);
+	be.op[PV_OP_irq_disable].tmpl = put(TMPL_ADDR, movb_rip, 7);
+	/* 14 bytes: the movb with 7 cs prefixes, one instruction */
+	s.len = 14;
 	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
 	assert_int_equal(p.strategy, PV_STRAT_INLINE);
-	assert_int_equal(p.bytes[0], 0xfa);
-	/* 15 bytes of padding: executed as one jmp over 13 bytes of NOPs */
-	assert_int_equal(p.bytes[1], 0xeb);
-	assert_int_equal(p.bytes[2], 13);
-	count_insns(p.bytes + 3, 13, 1);
+	assert_int_equal(npfx(p.bytes, 14), PV_PREFIX_MAX);
+	assert_int_equal(p.bytes[7], 0xc6);
+	assert_int_equal(count_insns(p.bytes, 14, 0), 1);
+	assert_int_equal(p.used, 14);
+	/* cli: 7 prefixes at most (valgrind's limit), then one NOP */
+	be.op[PV_OP_irq_disable].tmpl = put(TMPL_ADDR, cli, 1);
+	s.len = 15;
+	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
+	assert_int_equal(npfx(p.bytes, 15), PV_PREFIX_MAX);
+	assert_int_equal(p.bytes[7], 0xfa);
+	assert_int_equal(count_insns(p.bytes, 15, 0), 2);
 }
 
 static void test_template_reloc(void **st)
 {
 	struct pv_site_ref s = site(PV_OP_irq_disable);
 	struct pv_plan p;
+	unsigned k;
 	int32_t disp;
 
 	(void)st;
@@ -148,9 +167,11 @@ static void test_template_reloc(void **st)
 	be.op[PV_OP_irq_disable].tmpl = put(TMPL_ADDR, movb_rip, 7);
 	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
 	assert_int_equal(p.strategy, PV_STRAT_INLINE);
-	memcpy(&disp, p.bytes + 2, 4);
-	/* same target: site + 7 + disp == template + 7 + 0xf9 */
-	assert_true(SITE_ADDR + 7 + (int64_t)disp == TMPL_ADDR + 7 + 0xf9);
+	k = npfx(p.bytes, 16);
+	assert_int_equal(k, PV_PREFIX_MAX); /* 7 + 7, then one NOP */
+	memcpy(&disp, p.bytes + k + 2, 4);
+	/* same target: its end moved by k, the disp32 follows */
+	assert_true(SITE_ADDR + k + 7 + (int64_t)disp == TMPL_ADDR + 7 + 0xf9);
 }
 
 static void test_template_refusals(void **st)
@@ -206,11 +227,19 @@ static void test_body_inline(void **st)
 
 	(void)st;
 	assert_int_equal(p.strategy, PV_STRAT_BODY);
-	assert_int_equal(p.used, 3);
-	assert_memory_equal(p.bytes, set, 3);
+	/* 3 bytes + 6 prefixes (its REX makes 7), then one NOP */
+	assert_int_equal(p.used, 9);
+	assert_memory_equal(p.bytes + 6, set, 3);
 	p = plan_body(cond, sizeof(cond), PV_OP_set_pte);
 	assert_int_equal(p.strategy, PV_STRAT_BODY);
-	assert_int_equal(p.used, 8);
+	/* 6 prefixes on the test, none on je, 2 on the mov: je now +5 */
+	assert_int_equal(p.used, 16);
+	assert_int_equal(npfx(p.bytes, 16), 6);
+	assert_memory_equal(p.bytes + 6, cond, 3);
+	assert_int_equal(p.bytes[9], 0x74);
+	assert_int_equal(p.bytes[10], 5);
+	assert_int_equal(npfx(p.bytes + 11, 5), 2);
+	assert_memory_equal(p.bytes + 13, cond + 5, 3);
 }
 
 static void expect_body_refusal(const uint8_t *b, unsigned len, unsigned op,
@@ -325,7 +354,8 @@ static void test_rip_data_reloc(void **st)
 	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
 	assert_int_equal(p.strategy, PV_STRAT_INLINE);
 	assert_true(rip_target(p.bytes, SITE_ADDR) == TMPL_ADDR + 10 + 0x100);
-	assert_memory_equal(p.bytes + 6, st_imm + 6, 4); /* imm untouched */
+	/* imm untouched, after the prefixes the padding added */
+	assert_memory_equal(p.bytes + npfx(p.bytes, 16) + 6, st_imm + 6, 4);
 }
 
 static void test_hypercall(void **st)
@@ -339,13 +369,15 @@ static void test_hypercall(void **st)
 	be.op[PV_OP_write_cr3].hypercall_args = 1;
 	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
 	assert_int_equal(p.strategy, PV_STRAT_HYPERCALL);
-	assert_memory_equal(p.bytes, "\xb8\x1a\x00\x00\x00\x0f\x05", 7);
+	assert_int_equal(npfx(p.bytes, 16), 7); /* on the mov, not syscall */
+	assert_memory_equal(p.bytes + 7, "\xb8\x1a\x00\x00\x00\x0f\x05", 7);
 
 	be.op[PV_OP_write_cr3].hypercall_args = 4;
 	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
 	assert_int_equal(p.strategy, PV_STRAT_HYPERCALL);
-	assert_memory_equal(p.bytes, "\x49\x89\xca\xb8\x1a\x00\x00\x00\x0f\x05",
-			    10);
+	assert_int_equal(npfx(p.bytes, 16), 6);
+	assert_memory_equal(p.bytes + 6,
+			    "\x49\x89\xca\xb8\x1a\x00\x00\x00\x0f\x05", 10);
 
 	/* too short for the inline form: a call into the hypercall page */
 	s.len = 6;
@@ -376,8 +408,8 @@ static void test_hypercall(void **st)
 	be.op[PV_OP_safe_halt].hypercall_konst[0] = 1;
 	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
 	assert_int_equal(p.strategy, PV_STRAT_HYPERCALL);
-	assert_int_equal(p.used, 14);
-	assert_memory_equal(p.bytes, "\xbf\x01\x00\x00\x00\x31\xf6"
+	assert_int_equal(p.used, 16);
+	assert_memory_equal(p.bytes + 2, "\xbf\x01\x00\x00\x00\x31\xf6"
 				     "\xb8\x1d\x00\x00\x00\x0f\x05", 14);
 	/* stack_switch(ss, sp0) for load_sp0(sp0): the C arg moves up */
 	s = site(PV_OP_load_sp0);
@@ -387,7 +419,8 @@ static void test_hypercall(void **st)
 	be.op[PV_OP_load_sp0].hypercall_konst[0] = 0xe02b;
 	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
 	assert_int_equal(p.strategy, PV_STRAT_HYPERCALL);
-	assert_memory_equal(p.bytes, "\x48\x89\xfe\xbf\x2b\xe0\x00\x00"
+	assert_int_equal(npfx(p.bytes, 16), 1);
+	assert_memory_equal(p.bytes + 1, "\x48\x89\xfe\xbf\x2b\xe0\x00\x00"
 				     "\xb8\x03\x00\x00\x00\x0f\x05", 15);
 	/* a negative constant is sign-extended: 7 bytes, 17 in all */
 	be.op[PV_OP_load_sp0].hypercall_konst[0] = -2;
@@ -537,8 +570,9 @@ static struct pv_table_hdr *make_table(unsigned n, const unsigned *ops)
 
 		pv_emit_indirect(b, sa, OPS_ADDR, ops[i], 16);
 		put(sa, b, 16);
-		r[i] = (struct pv_site){ (int32_t)(sa - ra), (uint16_t)ops[i],
-					 16, (uint8_t)pv_op_class(ops[i]) };
+		r[i] = (struct pv_site){ .offset = (int32_t)(sa - ra),
+					 .op = (uint8_t)ops[i], .len = 16,
+					 .flags = (uint8_t)pv_op_class(ops[i]) };
 	}
 	return h;
 }
@@ -585,6 +619,122 @@ static void test_table(void **st)
 	assert_int_equal(s.strat[PV_STRAT_INDIRECT], 1);
 	assert_int_equal(text[0x1000 + 32], 0x90);
 	assert_int_equal(s.reasons[PV_R_BAD_OLD_BYTES], 1);
+}
+
+/*
+ * A native site (irq_restore_fl, native `push %rcx; popf` with 3 cs
+ * prefixes) and its stub at STUB: copy, `mov %rcx,%rdi`, a 16-byte call
+ * site, jmp back; a table of the two records, then every mode both ways.
+ */
+#define NSITE (SITE_ADDR + 0x200)
+#define STUB (T_BASE + 0x3000)
+static const uint8_t nat[] = { 0x2e, 0x2e, 0x2e, 0x51, 0x9d };
+
+static struct pv_table_hdr *make_native(void)
+{
+	struct pv_table_hdr *h = (void *)(text + 0x100);
+	struct pv_site *r = (void *)(h + 1);
+	uint64_t call = STUB + 5 + 3, ra = T_BASE + 0x110;
+	uint8_t b[16];
+
+	*h = (struct pv_table_hdr){ PV_TABLE_MAGIC, PV_TABLE_VERSION, 16, 16,
+				    2, pv_ops_abi_hash() };
+	put(NSITE, nat, 5);
+	put(STUB, nat, 5);
+	put(STUB + 5, (const uint8_t *)"\x48\x89\xcf", 3);
+	pv_emit_indirect(b, call, OPS_ADDR, PV_OP_irq_restore_fl, 16);
+	put(call, b, 16);
+	r[0] = (struct pv_site){ .offset = (int32_t)(NSITE - ra),
+				 .op = PV_OP_irq_restore_fl, .entry = 3,
+				 .len = 5,
+				 .flags = PV_CLASS_CALLEE | PV_SITE_NATIVE };
+	r[1] = (struct pv_site){ .offset = (int32_t)(call - ra - 8),
+				 .op = PV_OP_irq_restore_fl, .len = 16,
+				 .flags = PV_CLASS_CALLEE | PV_SITE_STUB };
+	return h;
+}
+
+static void patch_to(struct pv_table_hdr *h, int from, enum pv_patch_mode to,
+		     struct pv_patch_stats *s)
+{
+	memset(s, 0, sizeof(*s));
+	assert_int_equal(pv_patch_table(h, T_BASE + 0x100, table_size(h), &be,
+					&mem, from, to,
+					s, NULL, NULL), 0);
+}
+
+static void test_native_site(void **st)
+{
+	struct pv_table_hdr *h;
+	struct pv_patch_stats s;
+	int32_t rel;
+
+	(void)st;
+	reset();
+	h = make_native();
+	/* native backend, full: as built, one site, nothing refused */
+	be.id = PV_BACKEND_NATIVE;
+	patch_to(h, -1, PV_PATCH_FULL, &s);
+	assert_int_equal(s.sites, 1);
+	assert_int_equal(s.refused, 0);
+	assert_int_equal(s.strat[PV_STRAT_INLINE], 1);
+	assert_memory_equal(text + (NSITE - T_BASE), nat, 5);
+	/* nopatch: jmp to the stub's entry, whose call stays indirect */
+	patch_to(h, PV_PATCH_FULL, PV_PATCH_NOPATCH, &s);
+	assert_int_equal(s.strat[PV_STRAT_INDIRECT], 1);
+	assert_int_equal(text[NSITE - T_BASE], 0xe9);
+	memcpy(&rel, text + (NSITE - T_BASE) + 1, 4);
+	assert_true(NSITE + 5 + (int64_t)rel == STUB + 5);
+	/* another backend, full: the stub's call direct, the site jumps */
+	be.id = PV_BACKEND_XEN;
+	patch_to(h, PV_PATCH_NOPATCH, PV_PATCH_FULL, &s);
+	assert_int_equal(s.strat[PV_STRAT_DIRECT], 1);
+	assert_int_equal(s.refused, 0);
+	assert_int_equal(text[STUB + 8 - T_BASE], 0xe8);
+	assert_int_equal(text[NSITE - T_BASE], 0xe9);
+	/* as built to native full writes nothing, so it checks nothing */
+	be.id = PV_BACKEND_NATIVE;
+	patch_to(h, -1, PV_PATCH_FULL, &s);
+	assert_int_equal(s.refused, 0);
+	assert_int_equal(text[NSITE - T_BASE], 0xe9);
+	/* back to native full from a known mode: the copy again */
+	be.id = PV_BACKEND_XEN;
+	patch_to(h, PV_PATCH_FULL, PV_PATCH_NOPATCH, &s);
+	be.id = PV_BACKEND_NATIVE;
+	patch_to(h, PV_PATCH_NOPATCH, PV_PATCH_FULL, &s);
+	assert_int_equal(s.refused, 0);
+	assert_memory_equal(text + (NSITE - T_BASE), nat, 5);
+}
+
+/* A copy that differs from the site, a stub record of another op, a lone
+ * native record: each refused, the site left as it was. */
+static void test_native_refusals(void **st)
+{
+	struct pv_table_hdr *h;
+	struct pv_site *r;
+	struct pv_patch_stats s;
+
+	(void)st;
+	reset();
+	be.id = PV_BACKEND_XEN;
+	h = make_native();
+	r = (void *)(h + 1);
+	text[STUB - T_BASE] = 0x3e;
+	patch_to(h, -1, PV_PATCH_FULL, &s);
+	assert_int_equal(s.refused, 1);
+	assert_memory_equal(text + (NSITE - T_BASE), nat, 5);
+	h = make_native();
+	r[1].op = PV_OP_irq_save_fl;
+	patch_to(h, -1, PV_PATCH_FULL, &s);
+	assert_int_equal(s.refused, 2); /* the pair, then the stray record */
+	assert_memory_equal(text + (NSITE - T_BASE), nat, 5);
+	h = make_native();
+	h->count = 1;
+	patch_to(h, -1, PV_PATCH_FULL, &s);
+	assert_int_equal(s.sites, 1);
+	assert_int_equal(s.refused, 1);
+	assert_memory_equal(text + (NSITE - T_BASE), nat, 5);
+	(void)r;
 }
 
 static void test_table_header(void **st)
@@ -737,6 +887,8 @@ int main(void)
 		cmocka_unit_test(test_body_reloc),
 		cmocka_unit_test(test_rip_data_reloc),
 		cmocka_unit_test(test_hypercall),
+		cmocka_unit_test(test_native_site),
+		cmocka_unit_test(test_native_refusals),
 		cmocka_unit_test(test_direct_and_indirect),
 		cmocka_unit_test(test_modes_and_records),
 		cmocka_unit_test(test_poke),
