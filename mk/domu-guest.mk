@@ -30,3 +30,15 @@ run-domu-mem: $(BUILD)/kernel/kernel.elf domu-bed
 
 RUN_STEPS += run-domu-mem
 TESTS += tests/boot/domu/pv-mem.t tests/boot/domu/pv-migrate.t
+
+# Issue 20: PCI passthrough (docs/pci.md, tests/boot/domu/cases/pci.sh).
+#   make run-domu-pci  our guest with QEMU's edu device passed through
+#                      (run-domu --edu): pci, edu 10 by MSI, xl pci-detach
+#   tests/boot/domu/pci-guest.t   the same case, one bed boot, and the
+#                      host's checks of BAR0's PTE
+.PHONY: run-domu-pci
+run-domu-pci: $(BUILD)/kernel/kernel.elf domu-bed
+	$(Q)scripts/run-domu --edu --guest pv=$(BUILD)/kernel/kernel.elf \
+		--test pci-edu:pv
+
+TESTS += tests/boot/domu/pci-guest.t

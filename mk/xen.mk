@@ -18,6 +18,8 @@ XEN_KERNEL_SRCS += xen/balloon.c xen/suspend.c
 # Screen and keyboard (issue 14, mk/fb.mk): vfb, vkbd, grants, the font.
 XEN_KERNEL_SRCS += xen/gnttab.c xen/front.c xen/fbfront.c xen/fbscreen.c \
 	xen/kbdfront.c xen/keymap.c core/fbtext.c core/font8x16.c
+# PCI passthrough (issue 20, docs/pci.md): pcifront and the edu driver.
+XEN_KERNEL_SRCS += xen/pcifront.c xen/edu.c
 XEN_ALT_SRCS := xen.S
 
 TESTS += $(sort $(wildcard tests/boot/xen-dom0/*.t))

@@ -10,6 +10,8 @@ struct boot_info;
 #define PTE_P 0x001ull
 #define PTE_W 0x002ull
 #define PTE_U 0x004ull
+#define PTE_PWT 0x008ull /* PWT|PCD: uncached (PAT entry 3), for MMIO */
+#define PTE_PCD 0x010ull
 #define PTE_A 0x020ull
 #define PTE_D 0x040ull
 #define PTE_PS 0x080ull

@@ -5,6 +5,7 @@
 #include "pv/pvcalls.h"
 #include "xen/domu.h"
 #include "xen/fb.h"
+#include "xen/pci.h"
 #include "xen/xen_pv.h"
 #include "xen/xenbus.h"
 #include <xen/io/xs_wire.h>
@@ -297,6 +298,8 @@ void xen_domu_init(void)
 	(void)cmdloop_add_idle(control_poll);
 	if (!err)
 		xen_fb_init(); /* a vfb in the config: screen and keyboard */
+	if (!err)
+		xen_pcifront_init(); /* pci=[...] in the config */
 	cmdloop_default_on();
 }
 

@@ -14,6 +14,7 @@ static struct mmu_update mc_req[MC_REQS];
 static unsigned mc_n, mc_nreq;
 static int lazy;
 unsigned xen_mc_batches, xen_mc_queued;
+unsigned long xen_io_maps, xen_io_refused;
 
 /* Pseudo-physical cr3; the pinned L4s (the current one among them). */
 unsigned long xen_cr3_shadow;
@@ -135,9 +136,47 @@ static uint64_t leaf_ro(uint64_t v)
 	return v;
 }
 
+/* An uncached present entry for a frame that is not our RAM: device
+ * memory, such as a BAR of a passed-through PCI device. */
+static int io_entry(uint64_t v)
+{
+	unsigned long mfn = (v & XEN_PTE_ADDR) >> 12, pfn;
+
+	if ((v & (XEN_PTE_P | XEN_PTE_PCD)) != (XEN_PTE_P | XEN_PTE_PCD))
+		return 0;
+	pfn = xen_mfn_to_pfn(mfn);
+	return pfn >= xen_nr_pages || xen_pfn_to_mfn(pfn) != mfn;
+}
+
+/*
+ * Such an entry goes at once with DOMID_IO as the foreign domain: Xen
+ * checks the frame against the I/O memory the toolstack granted us.  A
+ * refusal leaves the entry as it was, is said, and the kernel goes on
+ * (the driver reads the entry back and sees nothing mapped).
+ */
+static void write_io(unsigned long long *p, uint64_t v)
+{
+	struct mmu_update u = { entry_ma(p) | MMU_NORMAL_PT_UPDATE, v };
+	int err;
+
+	mc_flush();
+	err = (int)HYPERVISOR_mmu_update(&u, 1, NULL, DOMID_IO);
+	if (!err) {
+		xen_io_maps++;
+		return;
+	}
+	xen_io_refused++;
+	printk("xen: I/O frame %llx: mmu_update with DOMID_IO refused: "
+	       "error %d\n", (unsigned long long)(v & XEN_PTE_ADDR) >> 12, err);
+}
+
 /* Leaf entries: the bulk of all writes, so lazy mode batches them. */
 static void write_leaf(unsigned long long *p, uint64_t v)
 {
+	if (io_entry(v)) {
+		write_io(p, v);
+		return;
+	}
 	v = leaf_ro(v);
 	if (lazy)
 		mc_queue_update(entry_ma(p), v);

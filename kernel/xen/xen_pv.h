@@ -36,6 +36,7 @@ struct boot_info;
 /* Page-table entry bits the backend looks at. */
 #define XEN_PTE_P 0x001ull
 #define XEN_PTE_W 0x002ull
+#define XEN_PTE_PCD 0x010ull
 #define XEN_PTE_A 0x020ull
 #define XEN_PTE_D 0x040ull
 #define XEN_PTE_G 0x100ull
@@ -142,6 +143,7 @@ int xen_pt_write_now(unsigned long long *p, uint64_t v);
 int xen_mmuext(unsigned cmd, unsigned long arg);
 void xen_mmu_init(uint64_t boot_root_pa);
 extern unsigned xen_mc_batches, xen_mc_queued;
+extern unsigned long xen_io_maps, xen_io_refused; /* DOMID_IO entries */
 
 /* irq.S: CALLEE-class irq ops, the pending-event slow path, entry ops */
 unsigned long xen_irq_save_fl(void);
