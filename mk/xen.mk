@@ -13,6 +13,8 @@ XEN_KERNEL_SRCS := boot/xen_head.S boot/xen_notes.S \
 	xen/irq.S xen/cpu.c xen/platform.c xen/selftest.c
 # DomU (issue 9): console ring, xenstore client, control/shutdown watch.
 XEN_KERNEL_SRCS += xen/console_ring.c xen/xenbus.c xen/control.c
+# PVH (issue 18): native ops, Xen time/events/console, vmcall/vmmcall.
+XEN_KERNEL_SRCS += xen/pvh.c xen/pvh_selftest.c
 XEN_ALT_SRCS := xen.S
 
 TESTS += $(sort $(wildcard tests/boot/xen-dom0/*.t))

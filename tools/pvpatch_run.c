@@ -99,6 +99,38 @@ static int sec_range(struct run *r, const char *name, uint64_t *a,
 	return 0;
 }
 
+/* The hypercall instruction per --backend, as the kernel's platforms
+ * choose it (PVH: by CPU vendor). */
+static void set_hcall_insn(struct pv_backend *be, const char *backend)
+{
+	const char *insn = !strcmp(backend, "xen")       ? PV_HCALL_INSN_SYSCALL :
+			   !strcmp(backend, "pvh-intel") ? PV_HCALL_INSN_VMCALL :
+			   !strcmp(backend, "pvh-amd")   ? PV_HCALL_INSN_VMMCALL :
+							   "";
+
+	be->hcall_insn_len = (uint8_t)strlen(insn);
+	memcpy(be->hcall_insn, insn, be->hcall_insn_len);
+}
+
+/* PVH runs the native functions for most ops: their templates and their
+ * native sites as built, as kernel/core/pvboot.c does at boot. */
+static int borrow_native(struct run *r, uint64_t t0, uint64_t t1)
+{
+	uint64_t native[PV_NR_OPS];
+	const struct elf_sym *sym;
+	int err = scan_backend_funcs(r->img, "native", native, &sym);
+
+	if (err <= 0)
+		return err < 0 ? -1 :
+		       elf_err(r->img, NULL, "no native backend in image");
+	err = pv_backend_borrow(&r->be, PV_BACKEND_NATIVE, native, t0, t1,
+				&r->m);
+	if (err)
+		return elf_err(r->img, "pvh", "cannot borrow the native "
+			       "templates: %s", strerror(-err));
+	return 0;
+}
+
 static int build_backend(struct run *r, unsigned id)
 {
 	const char *name = scan_backend_name(id);
@@ -128,13 +160,13 @@ static int build_backend(struct run *r, unsigned id)
 		return elf_err(r->img, name, "cannot build the backend: %s",
 			       strerror(-err));
 	r->be.cpu_features = r->o->cpu_features;
-	/* as the kernel's Xen platform does, for the planner's page fallback */
-	if (id == PV_BACKEND_XEN) {
+	/* as the kernel's Xen platforms do, for the planner's page fallback */
+	if (id == PV_BACKEND_XEN || id == PV_BACKEND_PVH) {
 		const struct elf_sym *hp = elf_sym_by_name(r->img, "hypercall_page");
 
 		r->be.hypercall_page = hp ? hp->addr : 0;
 	}
-	return 0;
+	return id == PV_BACKEND_PVH ? borrow_native(r, t0, t1) : 0;
 }
 
 static void print_bytes(const char *tag, const uint8_t *b, unsigned len,
@@ -212,11 +244,14 @@ int pvpatch_run(struct elf_image *img, const struct pvpatch_opts *o)
 	for (id = 0; id < PV_NR_BACKENDS; id++)
 		if (!strcmp(o->backend, scan_backend_name((unsigned)id)))
 			break;
+	if (!strncmp(o->backend, "pvh-", 4))
+		id = PV_BACKEND_PVH;
 	if (img->rel)
 		return elf_err(img, NULL, "not a linked image");
 	if (elf_image_cow(img) || read_table(&r) ||
 	    build_backend(&r, (unsigned)id))
 		return -1;
+	set_hcall_insn(&r.be, o->backend);
 	err = pv_patch_table(&r.hdr, r.table_addr, r.table_size, &r.be, &r.m, -1,
 			     o->no_inline ? PV_PATCH_NOINLINE : PV_PATCH_FULL,
 			     &st, site_done, &r);

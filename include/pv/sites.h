@@ -63,7 +63,8 @@
 #define PV_BACKEND_NATIVE 0
 #define PV_BACKEND_XEN 1
 #define PV_BACKEND_USER 2 /* libpv's userspace backend */
-#define PV_NR_BACKENDS 3
+#define PV_BACKEND_PVH 3  /* Xen PVH: native ops, Xen time/events/console */
+#define PV_NR_BACKENDS 4
 
 #ifdef __ASSEMBLER__
 /* PV_HCALL backend, op, nr, nargs, nconst, k0, k1: one struct pv_hcall. */

@@ -248,6 +248,16 @@ int pvboot_patch(const struct platform *pf)
 			       (uint64_t)__pv_hcalls_start,
 			       (uint64_t)__pv_hcalls_end, &__pv_inline, &kmem);
 	backend.hypercall_page = (uint64_t)pf->hypercall_page;
+	if (pf->hypercall_insn) {
+		backend.hcall_insn_len = (uint8_t)strlen(pf->hypercall_insn);
+		memcpy(backend.hcall_insn, pf->hypercall_insn,
+		       backend.hcall_insn_len);
+	}
+	if (!err && pf->borrow_ops)
+		err = pv_backend_borrow(&backend, pf->borrow_backend,
+					(const uint64_t *)pf->borrow_ops,
+					(uint64_t)__pv_templates_start,
+					(uint64_t)__pv_templates_end, &kmem);
 	backend.cpu_features = cpu_features_detect();
 	if (!err)
 		err = pv_patch_table(state.hdr, (uint64_t)state.hdr,

@@ -3,6 +3,8 @@
 #include "core/cmdloop.h"
 #include "core/kernel.h"
 #include "pv/pvcalls.h"
+#include "native/native_inline.h"
+#include "xen/pvh.h"
 #include "xen/domu.h"
 #include "xen/xen_pv.h"
 #include "xen/xenbus.h"
@@ -56,7 +58,10 @@ void xen_domu_leave(unsigned reason, const char *why)
 	printk("pvkernel: leaving with SHUTDOWN_%s: %s\n", reason_name(reason),
 	       why);
 	(void)xen_cons_ring_flush(FLUSH_MS);
-	xen_irq_disable(); /* the backend's own: sites may be unpatched */
+	if (xen_pvh) /* the backend's own: sites may be unpatched */
+		__native_irq_disable();
+	else
+		xen_irq_disable();
 	for (;;) {
 		(void)HYPERVISOR_sched_op(SCHEDOP_shutdown, &sd);
 		(void)HYPERVISOR_sched_op(SCHEDOP_yield, NULL);

@@ -97,4 +97,5 @@ extern char hypercall_page[4096];
 #define HYPERVISOR_set_segment_base(which, base)                               \
 	XEN_HC2(__HYPERVISOR_set_segment_base, which, base)
 #define HYPERVISOR_memory_op(cmd, arg) XEN_HC2(__HYPERVISOR_memory_op, cmd, arg)
+#define HYPERVISOR_hvm_op(cmd, arg) XEN_HC2(__HYPERVISOR_hvm_op, cmd, arg)
 #endif /* XEN_HYPERCALL_H */
