@@ -18,6 +18,8 @@ XEN_KERNEL_SRCS += xen/pvh.c xen/pvh_selftest.c
 XEN_ALT_SRCS := xen.S
 
 TESTS += $(sort $(wildcard tests/boot/xen-dom0/*.t))
+# PVH Dom0 (issue 18): dom0=pvh, QEMU q35 with intel-iommu.
+TESTS += $(sort $(wildcard tests/boot/xen-pvh-dom0/*.t))
 
 # make run: the same image as Dom0 under Xen, with the selftests; then the
 # native and the Xen patch reports side by side (run-xen --compare boots

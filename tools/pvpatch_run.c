@@ -13,6 +13,7 @@ struct run {
 	const struct pvpatch_opts *o;
 	struct pv_mem m;
 	struct pv_backend be;
+	unsigned hcall_sites, hcall_inline; /* patch_hcall_sites */
 	struct pv_table_hdr hdr;
 	uint64_t table_addr;
 	uint64_t table_size;
@@ -228,6 +229,33 @@ static void print_counts(struct run *r, const struct pv_patch_stats *st)
 	for (i = 0; i < PV_NR_STRATS; i++)
 		printf("  %-10s %u\n", pv_strategy_name(i), st->strat[i]);
 	printf("  %-10s %u\n", "refused", st->refused);
+	printf("hypercall sites: %u, inline %u\n", r->hcall_sites,
+	       r->hcall_inline);
+}
+
+/* The backend's hypercall sites, as the kernel patches them after its
+ * table (kernel/core/pvboot.c); an image without them has none. */
+static int patch_hcall_sites(struct run *r)
+{
+	struct pv_hcall_stats hs = { 0, 0, 0 };
+	uint64_t a, end;
+	int err;
+
+	if (sec_range(r, PV_HCALL_SITES_SECTION, &a, &end))
+		return -1;
+	err = pv_patch_hcall_sites(a, end, &r->be, &r->m,
+				   r->o->no_inline ? PV_PATCH_NOINLINE :
+						     PV_PATCH_FULL, &hs);
+	if (err)
+		return elf_err(r->img, PV_HCALL_SITES_SECTION,
+			       "cannot patch: %s", strerror(-err));
+	if (hs.refused)
+		return elf_err(r->img, PV_HCALL_SITES_SECTION,
+			       "%u of %u hypercall sites not as built",
+			       hs.refused, hs.sites);
+	r->hcall_sites = hs.sites;
+	r->hcall_inline = hs.inline_;
+	return 0;
 }
 
 int pvpatch_run(struct elf_image *img, const struct pvpatch_opts *o)
@@ -258,6 +286,8 @@ int pvpatch_run(struct elf_image *img, const struct pvpatch_opts *o)
 	if (err)
 		return elf_err(img, PV_TABLE_SECTION, "cannot patch: %s",
 			       strerror(-err));
+	if (patch_hcall_sites(&r))
+		return -1;
 	if (o->text_hash)
 		return text_hash(&r);
 	if (!o->diff)

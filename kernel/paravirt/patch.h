@@ -275,6 +275,23 @@ int pv_patch_table(const struct pv_table_hdr *hdr, uint64_t table_addr,
 		   const struct pv_mem *m, int from, enum pv_patch_mode to,
 		   struct pv_patch_stats *st, pv_site_cb cb, void *cb_ctx);
 
+/* hcall.c: hypercall sites (pv/sites.h).  The plan for the site at addr
+ * (slot nr, len bytes) in mode: in full mode `mov $nr,%eax` and the
+ * backend's instruction if it names one, else the site as built (into
+ * built[] too).  0, or -PV_EINVAL for a record that cannot be as built. */
+int pv_plan_hcall_site(uint64_t addr, unsigned nr, unsigned len,
+		       const struct pv_backend *be, enum pv_patch_mode mode,
+		       uint8_t *built, struct pv_plan *p);
+struct pv_hcall_stats {
+	uint32_t sites, inline_, refused;
+};
+/* Plans and pokes every record of [start, end) (sites as built before);
+ * a site whose bytes are not as built is refused and left.  0 or -PV_E*
+ * for the range. */
+int pv_patch_hcall_sites(uint64_t start, uint64_t end,
+			 const struct pv_backend *be, const struct pv_mem *m,
+			 enum pv_patch_mode mode, struct pv_hcall_stats *st);
+
 /* FNV-1a 64 over [start, end) of target memory. */
 int pv_text_hash(const struct pv_mem *m, uint64_t start, uint64_t end,
 		 uint64_t *hash);

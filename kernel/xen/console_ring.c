@@ -49,7 +49,7 @@ static void ring_irq_restore(unsigned long fl)
 
 /* Output before the ring is found (a PVH DomU's until its page is
  * mapped, after paging_init): sent when it is, the rest dropped. */
-static char early[4096];
+static char early[16384];
 static unsigned early_len;
 static unsigned long dropped;
 

@@ -119,6 +119,7 @@ int xen_pvh_ring(unsigned pfn_param, unsigned port_param, uint64_t *pa,
 		 unsigned *port)
 {
 	uint64_t pfn, evtchn;
+	unsigned long long *pte;
 	int err;
 
 	if ((err = hvm_param_get(pfn_param, &pfn)) ||
@@ -126,7 +127,8 @@ int xen_pvh_ring(unsigned pfn_param, unsigned port_param, uint64_t *pa,
 		return err;
 	if (!pfn)
 		return -PV_ENOENT;
-	if (!pt_lookup(DIRECT_MAP_BASE + (pfn << 12)) &&
+	pte = pt_lookup(DIRECT_MAP_BASE + (pfn << 12));
+	if ((!pte || !(*pte & PTE_P)) &&
 	    (err = pt_map(DIRECT_MAP_BASE + (pfn << 12), pfn << 12, PTE_W)))
 		return err;
 	*pa = pfn << 12;

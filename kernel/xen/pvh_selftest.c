@@ -6,7 +6,9 @@
 #include "core/selftest.h"
 #include "core/traps.h"
 #include "native/native_inline.h"
+#include "patch.h"
 #include "pv/pvcalls.h"
+#include "pv/sites.h"
 #include "xen/pvh.h"
 #include "xen/xen_pv.h"
 #include <xen/version.h>
@@ -19,18 +21,23 @@
  * of this CPU's vendor (CPUID leaf 0, read again here), then ret; and a
  * real hypercall through it answers (xen_version).
  */
+/* CPUID leaf 0's vendor, read here again: AMD or Hygon take vmmcall. */
+static const char *hypercall_insn_of_cpu(void)
+{
+	unsigned int a = 0, b, c = 0, d;
+
+	__native_cpuid(&a, &b, &c, &d);
+	/* "Auth" "enti" "cAMD", "Hygo" "nGen" "uine" */
+	return b == 0x68747541 || b == 0x6f677948 ? PV_HCALL_INSN_VMMCALL :
+						     PV_HCALL_INSN_VMCALL;
+}
+
 static int t_hypercall_page(struct ktest_ctx *c)
 {
-	unsigned int a = 0, b, cx = 0, d;
-	const uint8_t *insn;
+	const uint8_t *insn = (const uint8_t *)hypercall_insn_of_cpu();
 	unsigned bad = 0;
 	long ver;
 
-	__native_cpuid(&a, &b, &cx, &d);
-	/* "Auth" "enti" "cAMD", "Hygo" "nGen" "uine" */
-	insn = (const uint8_t *)((b == 0x68747541 || b == 0x6f677948) ?
-					 PV_HCALL_INSN_VMMCALL :
-					 PV_HCALL_INSN_VMCALL);
 	for (unsigned nr = 0; nr < 128; nr++) {
 		const uint8_t *s = (const uint8_t *)hypercall_page + 32 * nr;
 		unsigned m = nr ? 5 : 2; /* mov $nr,%eax or xor %eax,%eax */
@@ -44,6 +51,55 @@ static int t_hypercall_page(struct ktest_ctx *c)
 		     bad, insn[2] == 0xd9 ? "vmmcall" : "vmcall");
 	ver = HYPERVISOR_xen_version(XENVER_version, NULL);
 	KTEST_EXPECT(c, ver >> 16 >= 4, "xen_version: %lx", ver);
+	return KTEST_PASS;
+}
+
+extern const struct pv_hcall_site __pv_hcall_sites_start[],
+	__pv_hcall_sites_end[];
+
+/* The instruction after mov $nr,%eax (or xor %eax,%eax) at a site, past
+ * its padding prefixes; NULL if the site is not an inline hypercall. */
+static const uint8_t *site_insn(const struct pv_hcall_site *r)
+{
+	const uint8_t *b = (const uint8_t *)pv_site_addr((const void *)r);
+	unsigned k = 0;
+
+	while (k < r->len && b[k] == 0x2e)
+		k++;
+	if (k + 8 <= r->len && b[k] == 0xb8 && b[k + 1] == r->nr &&
+	    !b[k + 2] && !b[k + 3] && !b[k + 4])
+		return b + k + 5;
+	if (!r->nr && k + 5 <= r->len && b[k] == 0x31 && b[k + 1] == 0xc0)
+		return b + k + 2;
+	return NULL;
+}
+
+/*
+ * Booted in full mode, every hypercall site (hypercall.h) holds its
+ * hypercall inline with the vendor's instruction, whatever mode the
+ * selftests have put the pv_ops sites in; otherwise each is still the
+ * call into the page.
+ */
+static int t_hypercall_sites(struct ktest_ctx *c)
+{
+	const uint8_t *want = (const uint8_t *)hypercall_insn_of_cpu();
+	unsigned n = 0, inl = 0;
+
+	for (const struct pv_hcall_site *r = __pv_hcall_sites_start;
+	     r < __pv_hcall_sites_end; r++) {
+		const uint8_t *i = site_insn(r);
+
+		n++;
+		inl += i && !memcmp(i, want, 3);
+	}
+	KTEST_EXPECT(c, n > 10, "only %u hypercall sites", n);
+	if (pvboot_state()->boot_mode != PV_PATCH_FULL) {
+		KTEST_EXPECT(c, !inl, "%u of %u sites inline in mode %s", inl,
+			     n, pvboot_mode_name(pvboot_state()->boot_mode));
+		return KTEST_PASS;
+	}
+	KTEST_EXPECT(c, inl == n, "%u of %u hypercall sites are mov $nr,%%eax; "
+		     "%s", inl, n, want[2] == 0xd9 ? "vmmcall" : "vmcall");
 	return KTEST_PASS;
 }
 
@@ -103,6 +159,7 @@ static int t_pvclock(struct ktest_ctx *c)
 
 static const struct ktest pvh_tests[] = {
 	{ "pvh_hypercall_page", t_hypercall_page },
+	{ "pvh_hypercall_sites", t_hypercall_sites },
 	{ "pvh_callback_vector", t_callback_vector },
 	{ "pvh_pvclock", t_pvclock },
 };
