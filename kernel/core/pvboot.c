@@ -242,11 +242,15 @@ static void patch_hcall_sites(void)
 		boot_failed = 1;
 	if (!hcall_stats.sites)
 		return;
+	if (!backend.hcall_insn_len || !backend.hypercall_page) {
+		printk("pv: hypercall sites: %u, left as built (backend %s has "
+		       "no hypercalls)\n", hcall_stats.sites, backend.name);
+		return;
+	}
 	printk("pv: hypercall sites: %u, inline %u (mov $nr,%%eax; %s), "
 	       "refused %u%s\n", hcall_stats.sites, hcall_stats.inline_,
 	       backend.hcall_insn_len == 2 ? "syscall" :
-	       backend.hcall_insn_len == 3 && backend.hcall_insn[2] == 0xd9 ?
-					     "vmmcall" : "vmcall",
+	       backend.hcall_insn[2] == 0xd9 ? "vmmcall" : "vmcall",
 	       hcall_stats.refused, err ? " (bad table)" : "");
 }
 

@@ -32,3 +32,32 @@ test_pvh_boot() {
 	check "xl destroy $dom" guest_destroy "$dom" &&
 		check "$dom gone" guest_wait_gone "$dom" 30
 }
+
+# linux-pvh[:IMAGE[,FIX]]: the bed's Linux DomU (Debian's vmlinuz,
+# console=hvc0) started with type = "pvh": up, a line echoed on its
+# console, powered off by itself.  FIX: nordtscp (cpuid = "host,rdtscp=0"),
+# tscnative (tsc_mode = "native") or none.  On failure, Xen's view of the
+# domain (xl dmesg) is shown.
+test_linux_pvh() {
+	local img dom fix
+	img=${1:-linux}; dom=$img-pvh
+	case ${2:-none} in
+	nordtscp) fix='cpuid = "host,rdtscp=0"' ;;
+	tscnative) fix='tsc_mode = "native"' ;;
+	none) fix='vcpus = 1' ;;
+	*) not_ok "linux-pvh: unknown fix '$2'"; return 1 ;;
+	esac
+	guest_create "$dom" "$img" 'type = "pvh"' 'on_crash = "preserve"' \
+		"$fix" || return 1
+	if ! check "$dom: a first console line" guest_wait "$dom" "." 120 ||
+		! linux_up "$dom"; then
+		xl list -v "$dom" 2>&1 | sed 's/^/# xl list: /'
+		xl dmesg 2>&1 | tail -n 60 | sed 's/^/# xl dmesg: /'
+		guest_destroy "$dom"
+		return 1
+	fi
+	check "line sent to $dom" guest_send "$dom" "to-$dom" &&
+		check "$dom echoes its line" guest_wait "$dom" \
+			"got line 'to-$dom'" 30 &&
+		check "$dom powered off by itself" guest_wait_gone "$dom" 60
+}
