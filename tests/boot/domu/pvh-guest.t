@@ -3,7 +3,8 @@
 # real xl from the test bed's Linux Dom0 (docs/pvh.md).  One bed boot runs
 # cases/pvh.sh's pvh-boot: the selftests, the console loop (help, sites,
 # xs read domid), xl shutdown honoured (SHUTDOWN_poweroff, as xl list -v
-# shows).  Each harness check is one TAP line; then the host checks the
+# shows); then linux-pvh: Debian's Linux as a PVH DomU with tsc_mode =
+# "native" (without it QEMU TCG's rdtscp exit stops its clock: pvh.md).  Each harness check is one TAP line; then the host checks the
 # guest's pv-summary: platform xen-pvh-domu, selftests all pass, no site
 # left indirect, every hypercall site inline, and the text hash equals
 # `pvpatch --backend pvh-amd|pvh-intel --text-hash` (the vendor the guest
@@ -34,8 +35,9 @@ say() { # say ok|not ok DESCRIPTION
 
 log=$out/run-domu.stderr
 set +e
-scripts/run-domu --quiet --timeout 300 --out "$out" --memory pv=64 \
-	--guest "pv=$kernel:selftest" --test pvh-boot:pv 2>"$log"
+scripts/run-domu --quiet --timeout 600 --out "$out" --memory pv=64 \
+	--guest "pv=$kernel:selftest" --linux --test pvh-boot:pv \
+	--test linux-pvh:linux,tscnative 2>"$log"
 rc=$?
 set -e
 
