@@ -45,7 +45,7 @@ static void ring_irq_restore(unsigned long fl)
 	if (xen_pvh)
 		__native_restore_fl(fl);
 	else
-		ring_irq_restore(fl);
+		xen_irq_restore_fl(fl);
 }
 
 /* Output before the ring is found (a PVH DomU's until its page is
