@@ -51,7 +51,7 @@ check: all
 # each with its console in build/run/X.log and prints a summary of each
 # (scripts/run-summary).  make run STAGES="xen domu" runs only those; V=1
 # streams the consoles.
-RUN_ORDER := run-native run-xen run-domu run-domu-mem run-fb run-demo \
+RUN_ORDER := run-native run-xen run-pvh run-domu run-domu-mem run-fb run-demo \
 	run-bench-table
 RUN_TARGETS = $(filter $(RUN_STEPS),$(RUN_ORDER)) \
 	$(filter-out $(RUN_ORDER),$(RUN_STEPS))

@@ -1,7 +1,8 @@
 # kernel/paravirt built for the host: shared by libpv, the tools and the
 # unit tests.  The kernel compiles the same sources with its own flags.
 
-PV_SRCS := names nops emit prefix pair inline plan poke hash backend table insn
+PV_SRCS := names nops emit prefix pair inline plan poke hash backend table insn \
+	hcall
 PV_HOST_OBJS := $(PV_SRCS:%=$(BUILD)/host/paravirt/%.o)
 
 $(BUILD)/host/paravirt/%.o: kernel/paravirt/%.c kernel/paravirt/patch.h \

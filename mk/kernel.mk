@@ -24,7 +24,7 @@ KERNEL_PV_SRCS := core/pvboot.c core/selftest_corrupt.c core/selftest_probe.S \
 	native/ops.c \
 	native/irq.S paravirt/insn.c paravirt/nops.c paravirt/emit.c \
 	paravirt/prefix.c paravirt/pair.c \
-	paravirt/inline.c paravirt/plan.c paravirt/poke.c paravirt/table.c \
+	paravirt/inline.c paravirt/plan.c paravirt/hcall.c paravirt/poke.c paravirt/table.c \
 	paravirt/backend.c paravirt/hash.c paravirt/names.c
 # The in-guest bench (docs/bench.md): single-step counter and hot paths
 # in both builds, the patch-cost pass in PV=y only.

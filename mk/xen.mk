@@ -20,9 +20,13 @@ XEN_KERNEL_SRCS += xen/gnttab.c xen/front.c xen/fbfront.c xen/fbscreen.c \
 	xen/kbdfront.c xen/keymap.c core/fbtext.c core/font8x16.c
 # PCI passthrough (issue 20, docs/pci.md): pcifront and the edu driver.
 XEN_KERNEL_SRCS += xen/pcifront.c xen/edu.c
+# PVH (issue 18): native ops, Xen time/events/console, vmcall/vmmcall.
+XEN_KERNEL_SRCS += xen/pvh.c xen/pvh_selftest.c
 XEN_ALT_SRCS := xen.S
 
 TESTS += $(sort $(wildcard tests/boot/xen-dom0/*.t))
+# PVH Dom0 (issue 18): dom0=pvh, QEMU q35 with intel-iommu.
+TESTS += $(sort $(wildcard tests/boot/xen-pvh-dom0/*.t))
 
 # make run: the same image as Dom0 under Xen, with the selftests; then the
 # native and the Xen patch reports side by side (run-xen --compare boots

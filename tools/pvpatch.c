@@ -21,8 +21,10 @@ static const char help_text[] =
 	"Applies the boot-time patcher (kernel/paravirt) to a sealed image\n"
 	"and prints how many sites took each strategy.\n"
 	"\n"
-	"  --backend B      native (default), xen or user: the backend's ops\n"
-	"                   table B_pv_ops must be in the image\n"
+	"  --backend B      native (default), xen, user, pvh-intel or pvh-amd:\n"
+	"                   the backend's ops table B_pv_ops (pvh_pv_ops for\n"
+	"                   both PVH ones, whose hypercalls are vmcall and\n"
+	"                   vmmcall) must be in the image\n"
 	"  --no-inline      direct calls only (as the pv.noinline boot flag)\n"
 	"  --cpu-features F the CPU to patch for: all (default), none, or a\n"
 	"                   comma list (rdtscp); a template needing a feature\n"
@@ -68,8 +70,10 @@ static int check_opts(struct pvpatch_opts *o, int argc, char **argv)
 	if (!o->backend)
 		o->backend = "native";
 	if (strcmp(o->backend, "native") && strcmp(o->backend, "xen") &&
-	    strcmp(o->backend, "user"))
-		return usage("--backend is native, xen or user");
+	    strcmp(o->backend, "user") && strcmp(o->backend, "pvh-intel") &&
+	    strcmp(o->backend, "pvh-amd"))
+		return usage("--backend is native, xen, user, pvh-intel or "
+			     "pvh-amd");
 	return -1;
 }
 

@@ -13,6 +13,7 @@ struct run {
 	const struct pvpatch_opts *o;
 	struct pv_mem m;
 	struct pv_backend be;
+	unsigned hcall_sites, hcall_inline; /* patch_hcall_sites */
 	struct pv_table_hdr hdr;
 	uint64_t table_addr;
 	uint64_t table_size;
@@ -99,6 +100,38 @@ static int sec_range(struct run *r, const char *name, uint64_t *a,
 	return 0;
 }
 
+/* The hypercall instruction per --backend, as the kernel's platforms
+ * choose it (PVH: by CPU vendor). */
+static void set_hcall_insn(struct pv_backend *be, const char *backend)
+{
+	const char *insn = !strcmp(backend, "xen")       ? PV_HCALL_INSN_SYSCALL :
+			   !strcmp(backend, "pvh-intel") ? PV_HCALL_INSN_VMCALL :
+			   !strcmp(backend, "pvh-amd")   ? PV_HCALL_INSN_VMMCALL :
+							   "";
+
+	be->hcall_insn_len = (uint8_t)strlen(insn);
+	memcpy(be->hcall_insn, insn, be->hcall_insn_len);
+}
+
+/* PVH runs the native functions for most ops: their templates and their
+ * native sites as built, as kernel/core/pvboot.c does at boot. */
+static int borrow_native(struct run *r, uint64_t t0, uint64_t t1)
+{
+	uint64_t native[PV_NR_OPS];
+	const struct elf_sym *sym;
+	int err = scan_backend_funcs(r->img, "native", native, &sym);
+
+	if (err <= 0)
+		return err < 0 ? -1 :
+		       elf_err(r->img, NULL, "no native backend in image");
+	err = pv_backend_borrow(&r->be, PV_BACKEND_NATIVE, native, t0, t1,
+				&r->m);
+	if (err)
+		return elf_err(r->img, "pvh", "cannot borrow the native "
+			       "templates: %s", strerror(-err));
+	return 0;
+}
+
 static int build_backend(struct run *r, unsigned id)
 {
 	const char *name = scan_backend_name(id);
@@ -128,13 +161,13 @@ static int build_backend(struct run *r, unsigned id)
 		return elf_err(r->img, name, "cannot build the backend: %s",
 			       strerror(-err));
 	r->be.cpu_features = r->o->cpu_features;
-	/* as the kernel's Xen platform does, for the planner's page fallback */
-	if (id == PV_BACKEND_XEN) {
+	/* as the kernel's Xen platforms do, for the planner's page fallback */
+	if (id == PV_BACKEND_XEN || id == PV_BACKEND_PVH) {
 		const struct elf_sym *hp = elf_sym_by_name(r->img, "hypercall_page");
 
 		r->be.hypercall_page = hp ? hp->addr : 0;
 	}
-	return 0;
+	return id == PV_BACKEND_PVH ? borrow_native(r, t0, t1) : 0;
 }
 
 static void print_bytes(const char *tag, const uint8_t *b, unsigned len,
@@ -196,6 +229,33 @@ static void print_counts(struct run *r, const struct pv_patch_stats *st)
 	for (i = 0; i < PV_NR_STRATS; i++)
 		printf("  %-10s %u\n", pv_strategy_name(i), st->strat[i]);
 	printf("  %-10s %u\n", "refused", st->refused);
+	printf("hypercall sites: %u, inline %u\n", r->hcall_sites,
+	       r->hcall_inline);
+}
+
+/* The backend's hypercall sites, as the kernel patches them after its
+ * table (kernel/core/pvboot.c); an image without them has none. */
+static int patch_hcall_sites(struct run *r)
+{
+	struct pv_hcall_stats hs = { 0, 0, 0 };
+	uint64_t a, end;
+	int err;
+
+	if (sec_range(r, PV_HCALL_SITES_SECTION, &a, &end))
+		return -1;
+	err = pv_patch_hcall_sites(a, end, &r->be, &r->m,
+				   r->o->no_inline ? PV_PATCH_NOINLINE :
+						     PV_PATCH_FULL, &hs);
+	if (err)
+		return elf_err(r->img, PV_HCALL_SITES_SECTION,
+			       "cannot patch: %s", strerror(-err));
+	if (hs.refused)
+		return elf_err(r->img, PV_HCALL_SITES_SECTION,
+			       "%u of %u hypercall sites not as built",
+			       hs.refused, hs.sites);
+	r->hcall_sites = hs.sites;
+	r->hcall_inline = hs.inline_;
+	return 0;
 }
 
 int pvpatch_run(struct elf_image *img, const struct pvpatch_opts *o)
@@ -212,17 +272,22 @@ int pvpatch_run(struct elf_image *img, const struct pvpatch_opts *o)
 	for (id = 0; id < PV_NR_BACKENDS; id++)
 		if (!strcmp(o->backend, scan_backend_name((unsigned)id)))
 			break;
+	if (!strncmp(o->backend, "pvh-", 4))
+		id = PV_BACKEND_PVH;
 	if (img->rel)
 		return elf_err(img, NULL, "not a linked image");
 	if (elf_image_cow(img) || read_table(&r) ||
 	    build_backend(&r, (unsigned)id))
 		return -1;
+	set_hcall_insn(&r.be, o->backend);
 	err = pv_patch_table(&r.hdr, r.table_addr, r.table_size, &r.be, &r.m, -1,
 			     o->no_inline ? PV_PATCH_NOINLINE : PV_PATCH_FULL,
 			     &st, site_done, &r);
 	if (err)
 		return elf_err(img, PV_TABLE_SECTION, "cannot patch: %s",
 			       strerror(-err));
+	if (patch_hcall_sites(&r))
+		return -1;
 	if (o->text_hash)
 		return text_hash(&r);
 	if (!o->diff)

@@ -12,6 +12,7 @@ static const struct {
     {"native", PV_BACKEND_NATIVE},
     {"xen", PV_BACKEND_XEN},
     {"user", PV_BACKEND_USER},
+    {"pvh", PV_BACKEND_PVH},
 };
 
 const char *scan_backend_name(unsigned id)

@@ -63,7 +63,8 @@
 #define PV_BACKEND_NATIVE 0
 #define PV_BACKEND_XEN 1
 #define PV_BACKEND_USER 2 /* libpv's userspace backend */
-#define PV_NR_BACKENDS 3
+#define PV_BACKEND_PVH 3  /* Xen PVH: native ops, Xen time/events/console */
+#define PV_NR_BACKENDS 4
 
 #ifdef __ASSEMBLER__
 /* PV_HCALL backend, op, nr, nargs, nconst, k0, k1: one struct pv_hcall. */
@@ -148,6 +149,24 @@ struct pv_hcall {
 	int32_t konst[PV_HCALL_MAX_CONST];
 };
 _Static_assert(sizeof(struct pv_hcall) == 16, "hypercall fact is 16 bytes");
+
+/*
+ * Hypercall sites: a backend's own calls of one hypercall, built as
+ * `call page+32*nr` (into the hypercall page's slot) and NOP padding to
+ * len bytes.  A backend that names its hypercall instruction (struct
+ * pv_backend's hcall_insn) has them made `mov $nr,%eax; insn` in place
+ * (kernel/paravirt/hcall.c); the arguments are already in the hypercall
+ * registers, and the call's clobbers cover the instruction's.
+ */
+#define PV_HCALL_SITES_SECTION ".pv_hcall_sites"
+#define PV_HCALL_SITE_LEN 8 /* mov $nr,%eax; vmcall */
+struct pv_hcall_site {
+	int32_t offset; /* site address minus the record's */
+	uint16_t nr;
+	uint8_t len;
+	uint8_t pad;
+};
+_Static_assert(sizeof(struct pv_hcall_site) == 8, "hypercall site is 8 bytes");
 
 static inline uint64_t pv_site_addr(const struct pv_site *s)
 {

@@ -39,6 +39,16 @@
 #define PV_NR_FEATS 1
 #define PV_FEAT_ALL ((1u << PV_NR_FEATS) - 1)
 
+/*
+ * The hypercall instructions a platform names for the planner's inline
+ * hypercalls (struct pv_backend's hcall_insn), as C strings: Xen PV's
+ * syscall; under Xen HVM/PVH vmcall on Intel, vmmcall on AMD (what Xen's
+ * own hypercall page holds on each vendor).
+ */
+#define PV_HCALL_INSN_SYSCALL "\x0f\x05"
+#define PV_HCALL_INSN_VMCALL "\x0f\x01\xc1"
+#define PV_HCALL_INSN_VMMCALL "\x0f\x01\xd9"
+
 #ifdef __ASSEMBLER__
 /*
  * PV_TEMPLATE backend_id, op_name, clobber_mask[, features] ... PV_TEMPLATE_END

@@ -4,6 +4,7 @@
 #include <xen/arch-x86/hvm/start_info.h>
 #include "core/kernel.h"
 #include "core/platform.h"
+#include "xen/pvh.h"
 
 /* Until paging_init, physical memory below 1 GiB is mapped at -2 GiB. */
 static const void *boot_va(uint64_t pa)
@@ -29,6 +30,11 @@ static void copy_memmap(struct boot_info *bi, const struct hvm_start_info *si)
 	const struct hvm_memmap_table_entry *e;
 
 	if (si->version < 1 || !si->memmap_entries) {
+#ifndef PV_NO_PARAVIRT
+		/* a PVH Dom0's: Xen gives it by hypercall */
+		if (xen_pvh && !xen_pvh_memory_map(bi))
+			return;
+#endif
 		bi->error = "start_info has no memory map";
 		return;
 	}
@@ -53,10 +59,11 @@ void pvh_main(uint32_t start_info_pa)
 	static struct boot_info bi;
 	const struct hvm_start_info *si = boot_va(start_info_pa);
 
-	bi.platform = platform_detect();
 	if (si->magic != XEN_HVM_START_MAGIC_VALUE) {
+		bi.platform = platform_detect(0);
 		bi.error = "bad hvm_start_info magic";
 	} else {
+		bi.platform = platform_detect(si->flags);
 		copy_cmdline(&bi, si->cmdline_paddr);
 		copy_memmap(&bi, si);
 	}

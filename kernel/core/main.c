@@ -106,11 +106,12 @@ int kernel_report(int pass)
 		pass = 0;
 	printk("pv-summary: {\"platform\":\"%s\",\"sites\":%u,\"inline\":%u,"
 	       "\"hypercall\":%u,\"direct\":%u,\"indirect\":%u,"
-	       "\"refused\":%u,\"text_hash\":\"%016llx\","
-	       "\"cpu_features\":\"%s\","
+	       "\"refused\":%u,\"hcall_sites\":%u,\"hcall_inline\":%u,"
+	       "\"text_hash\":\"%016llx\",\"cpu_features\":\"%s\","
 	       "\"selftests_pass\":%u,\"selftests_fail\":%u}\n",
 	       cur_platform->name, s.sites, s.inline_, s.hypercall, s.direct,
-	       s.indirect, s.refused, (unsigned long long)s.text_hash,
+	       s.indirect, s.refused, s.hcall_sites, s.hcall_inline,
+	       (unsigned long long)s.text_hash,
 	       s.cpu_features,
 	       ok, bad);
 	printk("RESULT: %s\n", pass ? "PASS" : "FAIL");

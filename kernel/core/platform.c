@@ -6,6 +6,7 @@
 #include "native/native_inline.h"
 #include "pv/pvcalls.h"
 #include "pv/template.h"
+#include "xen/pvh.h"
 
 #define CPUID_HV_PRESENT (1u << 31) /* leaf 1 ECX: running under a VMM */
 
@@ -51,12 +52,18 @@ unsigned cpu_features_detect(void)
 }
 
 /*
- * The PVH entry runs natively and under Xen HVM/PVH; both take the native
- * ops here (PVH runs native irq and mmu ops).  A Xen PV guest never comes
- * this way: its own entry point picks the Xen platform (issue 6).
+ * The PVH entry runs natively and under Xen PVH: CPUID's XenVMMXenVMM
+ * picks the PVH platform (start_flags: hvm_start_info's, Dom0 or not).
+ * A Xen PV guest never comes this way: its own entry point picks the Xen
+ * platform (issue 6).
  */
-const struct platform *platform_detect(void)
+const struct platform *platform_detect(uint32_t start_flags)
 {
 	read_signature();
+#ifndef PV_NO_PARAVIRT
+	if (!strcmp(hv_signature, "XenVMMXenVMM"))
+		return xen_pvh_detect(start_flags);
+#endif
+	(void)start_flags;
 	return &native_platform;
 }

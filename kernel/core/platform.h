@@ -3,6 +3,7 @@
 #ifndef PLATFORM_H
 #define PLATFORM_H
 
+#include <stdint.h>
 #include "pv/ops.h"
 
 struct boot_info;
@@ -12,6 +13,12 @@ struct platform {
 	const char *name;          /* as printed in pv-summary */
 	unsigned backend;          /* PV_BACKEND_* of its templates */
 	const void *hypercall_page; /* for the planner's call fallback, or NULL */
+	/* The planner's hypercall instruction (PV_HCALL_INSN_*), or NULL */
+	const char *hypercall_insn;
+	/* Ops table whose functions this one shares, and its backend: their
+	 * templates and native sites as built (Xen PVH: native); or NULL */
+	const struct pv_ops *borrow_ops;
+	unsigned borrow_backend;
 	const struct pv_ops *ops;  /* copied into pv_ops before any site runs */
 	/* Console usable after this; pv_ops is already filled. */
 	void (*early_init)(struct boot_info *bi);
@@ -25,7 +32,7 @@ struct platform {
 };
 
 /* core/platform.c: which platform is this, from the CPUID leaves. */
-const struct platform *platform_detect(void);
+const struct platform *platform_detect(uint32_t start_flags);
 const char *platform_hypervisor(void);
 /* PV_FEAT_* (pv/template.h) of this CPU through the cpuid op; pv_ops must
  * be filled.  Sets cpu_features, which ops that need a feature read. */

@@ -13,9 +13,11 @@ struct pv_inline_facts __pv_inline __attribute__((section(".pv_inline")));
 extern const char __pv_table_start[], __pv_table_end[];
 extern const char __pv_templates_start[], __pv_templates_end[];
 extern const char __pv_hcalls_start[], __pv_hcalls_end[];
+extern const char __pv_hcall_sites_start[], __pv_hcall_sites_end[];
 
 static struct pv_backend backend;
 static struct pv_patch_stats boot_stats;
+static struct pv_hcall_stats hcall_stats;
 static struct pvboot_state state = { .mode = -1, .boot_mode = -1 };
 static uint64_t boot_hash;
 static int boot_failed;
@@ -227,6 +229,31 @@ static enum pv_patch_mode boot_mode(void)
 	       kflags.noinline ? PV_PATCH_NOINLINE : PV_PATCH_FULL;
 }
 
+/* The backend's own hypercall calls, inline once in full mode (the
+ * selftests' re-patching leaves them so). */
+static void patch_hcall_sites(void)
+{
+	int err = pv_patch_hcall_sites((uint64_t)__pv_hcall_sites_start,
+				       (uint64_t)__pv_hcall_sites_end,
+				       &backend, &kmem, boot_mode(),
+				       &hcall_stats);
+
+	if (err || hcall_stats.refused)
+		boot_failed = 1;
+	if (!hcall_stats.sites)
+		return;
+	if (!backend.hcall_insn_len || !backend.hypercall_page) {
+		printk("pv: hypercall sites: %u, left as built (backend %s has "
+		       "no hypercalls)\n", hcall_stats.sites, backend.name);
+		return;
+	}
+	printk("pv: hypercall sites: %u, inline %u (mov $nr,%%eax; %s), "
+	       "refused %u%s\n", hcall_stats.sites, hcall_stats.inline_,
+	       backend.hcall_insn_len == 2 ? "syscall" :
+	       backend.hcall_insn[2] == 0xd9 ? "vmmcall" : "vmcall",
+	       hcall_stats.refused, err ? " (bad table)" : "");
+}
+
 /*
  * Patches every site for pf's backend in the mode the command line asks.
  * Returns 0 (also when the table is unsealed: sites stay indirect and
@@ -248,6 +275,16 @@ int pvboot_patch(const struct platform *pf)
 			       (uint64_t)__pv_hcalls_start,
 			       (uint64_t)__pv_hcalls_end, &__pv_inline, &kmem);
 	backend.hypercall_page = (uint64_t)pf->hypercall_page;
+	if (pf->hypercall_insn) {
+		backend.hcall_insn_len = (uint8_t)strlen(pf->hypercall_insn);
+		memcpy(backend.hcall_insn, pf->hypercall_insn,
+		       backend.hcall_insn_len);
+	}
+	if (!err && pf->borrow_ops)
+		err = pv_backend_borrow(&backend, pf->borrow_backend,
+					(const uint64_t *)pf->borrow_ops,
+					(uint64_t)__pv_templates_start,
+					(uint64_t)__pv_templates_end, &kmem);
 	backend.cpu_features = cpu_features_detect();
 	if (!err)
 		err = pv_patch_table(state.hdr, (uint64_t)state.hdr,
@@ -272,6 +309,7 @@ int pvboot_patch(const struct platform *pf)
 		state.sealed = 1;
 		state.mode = boot_mode();
 		report(&boot_stats);
+		patch_hcall_sites();
 	}
 	pvboot_hash_text(&boot_hash);
 	printk("pv: text hash %016llx over [%p, %p)\n",
@@ -289,6 +327,8 @@ void pvboot_summary(struct pv_summary *s)
 	s->direct = n[PV_STRAT_DIRECT];
 	s->indirect = n[PV_STRAT_INDIRECT];
 	s->refused = boot_stats.refused;
+	s->hcall_sites = hcall_stats.sites;
+	s->hcall_inline = hcall_stats.inline_;
 	s->text_hash = boot_hash;
 	pv_features_str(backend.cpu_features, s->cpu_features,
 			sizeof(s->cpu_features));

@@ -10,6 +10,7 @@ struct platform;
 /* What pv-summary prints. */
 struct pv_summary {
 	unsigned sites, inline_, hypercall, direct, indirect, refused;
+	unsigned hcall_sites, hcall_inline; /* hypercall sites (pv/sites.h) */
 	uint64_t text_hash;
 	char cpu_features[32]; /* PV_FEAT_* names the patcher saw, or "none" */
 	int failed; /* the patcher found an error it should not have */

@@ -1,5 +1,6 @@
 /* selftest_sites.c: an oracle for the patched text that does not ask the
  * planner: it decodes a site and names the op's form its bytes take. */
+#include "core/platform.h"
 #include "core/selftest.h"
 #include "insn.h"
 #include "pv/pvop.h"
@@ -280,12 +281,23 @@ static int copies_template(const struct site_view *v, unsigned op,
 	return 0;
 }
 
+/* The platform runs op with the function of the backend it borrows from
+ * (Xen PVH: native): that backend's templates are op's templates too. */
+static int borrows(unsigned op, uint64_t fn)
+{
+	const struct platform *pf = kernel_platform();
+
+	return pf->borrow_ops &&
+	       ((const uint64_t *)(uintptr_t)pf->borrow_ops)[op] == fn;
+}
+
 /*
  * The strategy whose form the site's bytes take for its op, or -1 if
  * none.  The function is the one in the live pv_ops slot (the backend
- * filled it); the templates come from .pv_templates; from be only the
- * hypercall facts and the hypercall page.  Forms are tried most specific
- * first, so a template that is a call is still read as the template.
+ * filled it); the templates come from .pv_templates (the borrowed
+ * backend's too, per the platform); from be only the hypercall facts and
+ * the hypercall page.  Forms are tried most specific first, so a template
+ * that is a call is still read as the template.
  */
 int selftest_site_form(const struct pv_site_ref *s, const struct pv_backend *be)
 {
@@ -296,7 +308,9 @@ int selftest_site_form(const struct pv_site_ref *s, const struct pv_backend *be)
 	struct site_view v = { (const uint8_t *)(uintptr_t)s->addr, s->addr,
 			       s->len };
 
-	if (copies_template(&v, s->op, be->id))
+	if (copies_template(&v, s->op, be->id) ||
+	    (borrows(s->op, fn) &&
+	     copies_template(&v, s->op, kernel_platform()->borrow_backend)))
 		return PV_STRAT_INLINE;
 	if (copies(&v, &body, 1))
 		return PV_STRAT_BODY;

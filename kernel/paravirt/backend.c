@@ -20,6 +20,28 @@ static void add_body(struct pv_op_impl *im, uint64_t func,
 	}
 }
 
+/* One template record at a (its op's slot still empty) into im. */
+static int take_template(struct pv_op_impl *im, const struct pv_template *t,
+			 uint64_t a, const struct pv_mem *m)
+{
+	uint64_t code;
+
+	if (t->op >= PV_NR_OPS || t->len > PV_TEMPLATE_MAX ||
+	    (t->features & ~PV_FEAT_ALL))
+		return -PV_EINVAL; /* a feature this planner cannot check */
+	if (im->tmpl.len)
+		return -PV_EEXIST; /* two templates for one op */
+	code = a + (uint64_t)(int64_t)t->code;
+	im->tmpl.bytes = m->ptr(m->ctx, code, t->len);
+	if (!im->tmpl.bytes || !t->len)
+		return -PV_EFAULT;
+	im->tmpl.addr = code;
+	im->tmpl.len = t->len;
+	im->tmpl_clobbers = t->clobbers;
+	im->tmpl_features = t->features;
+	return 0;
+}
+
 static int add_templates(struct pv_backend *be, uint64_t a, uint64_t end,
 			 const struct pv_mem *m)
 {
@@ -28,27 +50,16 @@ static int add_templates(struct pv_backend *be, uint64_t a, uint64_t end,
 	for (; a < end; a += sizeof(struct pv_template)) {
 		const struct pv_template *t =
 			(const void *)m->ptr(m->ctx, a, sizeof(*t));
-		struct pv_op_impl *im;
-		uint64_t code;
+		int err;
 
 		if (!t)
 			return -PV_EFAULT;
 		if (t->backend != be->id)
 			continue;
-		if (t->op >= PV_NR_OPS || t->len > PV_TEMPLATE_MAX ||
-		    (t->features & ~PV_FEAT_ALL))
-			return -PV_EINVAL; /* a feature this planner cannot check */
-		im = &be->op[t->op];
-		if (im->tmpl.len)
-			return -PV_EEXIST; /* two templates for one op */
-		code = a + (uint64_t)(int64_t)t->code;
-		im->tmpl.bytes = m->ptr(m->ctx, code, t->len);
-		if (!im->tmpl.bytes || !t->len)
-			return -PV_EFAULT;
-		im->tmpl.addr = code;
-		im->tmpl.len = t->len;
-		im->tmpl_clobbers = t->clobbers;
-		im->tmpl_features = t->features;
+		if (t->op >= PV_NR_OPS)
+			return -PV_EINVAL;
+		if ((err = take_template(&be->op[t->op], t, a, m)))
+			return err;
 	}
 	return 0;
 }
@@ -110,6 +121,8 @@ int pv_backend_build(struct pv_backend *be, unsigned id, const char *name,
 	be->name = name;
 	be->id = (uint8_t)id;
 	be->ops_addr = ops_addr;
+	/* native sites are built as the native backend's instructions */
+	be->as_built = id == PV_BACKEND_NATIVE ? ~0ull : 0;
 	for (unsigned op = 0; op < PV_NR_OPS; op++) {
 		if (!func[op])
 			return -PV_ENOENT; /* every backend fills every slot */
@@ -124,4 +137,34 @@ int pv_backend_build(struct pv_backend *be, unsigned id, const char *name,
 	if (!err)
 		add_facts(be, facts);
 	return err;
+}
+
+int pv_backend_borrow(struct pv_backend *be, unsigned base_id,
+		      const uint64_t base_func[PV_NR_OPS], uint64_t tmpl,
+		      uint64_t tmpl_end, const struct pv_mem *m)
+{
+	uint64_t own = 0; /* ops with a template of the backend's own */
+
+	if (tmpl_end < tmpl || (tmpl_end - tmpl) % sizeof(struct pv_template))
+		return -PV_EINVAL;
+	for (unsigned op = 0; op < PV_NR_OPS; op++) {
+		if (be->op[op].tmpl.len)
+			own |= 1ull << op;
+		if (be->op[op].func == base_func[op])
+			be->as_built |= 1ull << op;
+	}
+	for (uint64_t a = tmpl; a < tmpl_end; a += sizeof(struct pv_template)) {
+		const struct pv_template *t =
+			(const void *)m->ptr(m->ctx, a, sizeof(*t));
+		int err;
+
+		if (!t)
+			return -PV_EFAULT;
+		if (t->backend != base_id || t->op >= PV_NR_OPS ||
+		    (own >> t->op & 1) || be->op[t->op].func != base_func[t->op])
+			continue;
+		if ((err = take_template(&be->op[t->op], t, a, m)))
+			return err;
+	}
+	return 0;
 }

@@ -130,15 +130,17 @@ static unsigned mov_ri(uint8_t *b, unsigned reg, int32_t k)
 /*
  * Shifts the C arguments up past the constants (highest first, so no
  * source is overwritten before it is read), loads the constants, then
- * mov $nr,%eax; syscall.
+ * mov $nr,%eax and the backend's hypercall instruction.
  */
 int pv_emit_hypercall(uint8_t *dst, unsigned max, unsigned nr, unsigned nargs,
-		      unsigned nconst, const int32_t *konst)
+		      unsigned nconst, const int32_t *konst,
+		      const uint8_t *insn, unsigned insn_len)
 {
 	uint8_t b[64];
 	unsigned n = 0;
 
-	if (nargs + nconst > 5 || nconst > PV_HCALL_MAX_CONST)
+	if (nargs + nconst > 5 || nconst > PV_HCALL_MAX_CONST || !insn_len ||
+	    insn_len > PV_HCALL_INSN_MAX)
 		return -PV_EINVAL;
 	for (unsigned i = nargs; i-- > 0;)
 		if (c_args[i] != hc_args[i + nconst])
@@ -146,8 +148,8 @@ int pv_emit_hypercall(uint8_t *dst, unsigned max, unsigned nr, unsigned nargs,
 	for (unsigned j = 0; j < nconst; j++)
 		n += mov_ri(b + n, hc_args[j], konst[j]);
 	n += mov_ri(b + n, 0, (int32_t)nr);
-	b[n++] = 0x0f;
-	b[n++] = 0x05;
+	for (unsigned i = 0; i < insn_len; i++)
+		b[n++] = insn[i];
 	if (n > max)
 		return -PV_E2BIG;
 	for (unsigned i = 0; i < n; i++)

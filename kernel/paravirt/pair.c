@@ -86,8 +86,8 @@ static void plan_call_as_built(const struct pv_native_ref *n,
 int pv_native_as_built(const struct pv_native_ref *n,
 		       const struct pv_backend *be, enum pv_patch_mode mode)
 {
-	(void)n;
-	return mode == PV_PATCH_FULL && be->id == PV_BACKEND_NATIVE;
+	return mode == PV_PATCH_FULL && n->site.op < 64 &&
+	       (be->as_built >> n->site.op & 1);
 }
 
 /* jmp rel32 to the stub; the rest of the site is never reached. */

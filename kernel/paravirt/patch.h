@@ -82,14 +82,23 @@ struct pv_op_impl {
 /* A hypercall page holds one 32-byte entry per hypercall number. */
 #define PV_HYPERCALL_PAGE_SLOTS 128
 
-/* hypercall_page and cpu_features are left 0 by pv_backend_build; the
- * caller sets them (0 features: every template that needs one stays out). */
+/* The longest hypercall instruction a backend may name (vmcall: 3). */
+#define PV_HCALL_INSN_MAX 4
+
+/* hypercall_page, hcall_insn and cpu_features are left 0 by
+ * pv_backend_build; the caller sets them (0 features: every template that
+ * needs one stays out; no instruction: no inline hypercall). */
 struct pv_backend {
 	const char *name;
 	uint8_t id;               /* PV_BACKEND_* */
+	uint8_t hcall_insn_len;   /* bytes of hcall_insn; 0: none */
+	uint8_t hcall_insn[PV_HCALL_INSN_MAX]; /* after mov $nr,%eax */
 	uint64_t ops_addr;        /* address of pv_ops, for the expected call */
 	uint64_t hypercall_page;  /* 0 if none */
 	uint32_t cpu_features;    /* PV_FEAT_* this CPU has; 0 until set */
+	/* Ops whose native sites stay as built in full mode: all for the
+	 * native backend, those a borrowing backend shares (pv_backend_borrow) */
+	uint64_t as_built;
 	struct pv_op_impl op[PV_NR_OPS];
 };
 
@@ -143,6 +152,17 @@ int pv_backend_build(struct pv_backend *be, unsigned id, const char *name,
 		     uint64_t hc_end, const struct pv_inline_facts *facts,
 		     const struct pv_mem *m);
 
+/*
+ * For a backend that runs some ops with another backend's functions (Xen
+ * PVH: the native irq, cr, msr and mmu ops): every op whose function is
+ * base_func's and that has no template of its own takes the base's
+ * template from [tmpl, tmpl_end), and its native sites stay as built.
+ * Returns 0 or -PV_E* (a bad record).
+ */
+int pv_backend_borrow(struct pv_backend *be, unsigned base_id,
+		      const uint64_t base_func[PV_NR_OPS], uint64_t tmpl,
+		      uint64_t tmpl_end, const struct pv_mem *m);
+
 /* Called per site after its plan is applied (or refused); may be NULL. */
 typedef void (*pv_site_cb)(void *ctx, const struct pv_site_ref *s,
 			   const struct pv_plan *p, int err);
@@ -176,10 +196,13 @@ int pv_emit_padded(uint8_t *dst, uint64_t dst_addr, const struct pv_code *c,
 void pv_emit_indirect(uint8_t *dst, uint64_t addr, uint64_t ops_addr,
 		      unsigned op, unsigned len);
 int pv_emit_call(uint8_t *dst, uint64_t addr, uint64_t target);
-/* A Xen PV hypercall inline: args moved into the hypercall registers,
- * constants loaded, mov $nr,%eax; syscall.  Bytes, or -PV_E2BIG over max. */
+/* A hypercall inline: args moved into the hypercall registers, constants
+ * loaded, mov $nr,%eax, then the backend's instruction (insn, insn_len
+ * bytes: syscall for Xen PV, vmcall or vmmcall for PVH).  Bytes written,
+ * or -PV_E2BIG over max, -PV_EINVAL for no instruction. */
 int pv_emit_hypercall(uint8_t *dst, unsigned max, unsigned nr, unsigned nargs,
-		      unsigned nconst, const int32_t *konst);
+		      unsigned nconst, const int32_t *konst,
+		      const uint8_t *insn, unsigned insn_len);
 
 /* inline.c: the hot-path inliner.  Checks body for inlining into a site of
  * class cls and length max; on success returns the number of body bytes to
@@ -253,6 +276,23 @@ int pv_patch_table(const struct pv_table_hdr *hdr, uint64_t table_addr,
 		   uint64_t table_size, const struct pv_backend *be,
 		   const struct pv_mem *m, int from, enum pv_patch_mode to,
 		   struct pv_patch_stats *st, pv_site_cb cb, void *cb_ctx);
+
+/* hcall.c: hypercall sites (pv/sites.h).  The plan for the site at addr
+ * (slot nr, len bytes) in mode: in full mode `mov $nr,%eax` and the
+ * backend's instruction if it names one, else the site as built (into
+ * built[] too).  0, or -PV_EINVAL for a record that cannot be as built. */
+int pv_plan_hcall_site(uint64_t addr, unsigned nr, unsigned len,
+		       const struct pv_backend *be, enum pv_patch_mode mode,
+		       uint8_t *built, struct pv_plan *p);
+struct pv_hcall_stats {
+	uint32_t sites, inline_, refused;
+};
+/* Plans and pokes every record of [start, end) (sites as built before);
+ * a site whose bytes are not as built is refused and left.  0 or -PV_E*
+ * for the range. */
+int pv_patch_hcall_sites(uint64_t start, uint64_t end,
+			 const struct pv_backend *be, const struct pv_mem *m,
+			 enum pv_patch_mode mode, struct pv_hcall_stats *st);
 
 /* FNV-1a 64 over [start, end) of target memory. */
 int pv_text_hash(const struct pv_mem *m, uint64_t start, uint64_t end,

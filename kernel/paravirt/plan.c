@@ -73,12 +73,13 @@ static int try_hypercall(const struct pv_site_ref *s, const struct pv_backend *b
 	uint8_t hc[PV_SITE_MAX];
 	int n;
 
-	if (im->hypercall < 0)
+	if (im->hypercall < 0 || !be->hcall_insn_len)
 		return PV_R_NO_HYPERCALL;
 	if ((s->flags & PV_SITE_CLASS_MASK) != PV_CLASS_CALLER)
 		return PV_R_HYPERCALL_CLOBBERS;
 	n = pv_emit_hypercall(hc, s->len, nr, im->hypercall_args,
-			      im->hypercall_nconst, im->hypercall_konst);
+			      im->hypercall_nconst, im->hypercall_konst,
+			      be->hcall_insn, be->hcall_insn_len);
 	if (n > 0) {
 		struct pv_code c = { hc, s->addr, (uint32_t)n };
 

@@ -4,8 +4,10 @@
 #include "core/kernel.h"
 #include "core/mm.h"
 #include "pv/pvcalls.h"
+#include "native/native_inline.h"
 #include "xen/domu.h"
 #include "xen/fb.h"
+#include "xen/pvh.h"
 #include "xen/xen_pv.h"
 #include <xen/io/console.h>
 
@@ -21,15 +23,35 @@ static int input_on; /* the port unmasked, input read */
 /*
  * The backend's own irq functions, not the pv sites: the first printk of a
  * DomU comes before the sites are patched, when the irq ops' native sites
- * still hold cli and popf, which a ring-3 PV kernel cannot run.
+ * still hold cli and popf, which a ring-3 PV kernel cannot run.  A PVH
+ * kernel runs in ring 0 with the native flag: cli and popf themselves.
  */
 static unsigned long ring_irq_save(void)
 {
-	unsigned long fl = xen_irq_save_fl();
+	unsigned long fl;
 
+	if (xen_pvh) {
+		fl = __native_save_fl();
+		__native_irq_disable();
+		return fl;
+	}
+	fl = xen_irq_save_fl();
 	xen_irq_disable();
 	return fl;
 }
+
+static void ring_irq_restore(unsigned long fl)
+{
+	if (xen_pvh)
+		__native_restore_fl(fl);
+	else
+		xen_irq_restore_fl(fl);
+}
+
+/* Output before the ring is found (a PVH DomU's until its page is
+ * mapped, after paging_init): sent when it is, the rest dropped. */
+static char early[16384];
+static unsigned early_len;
 static unsigned long dropped;
 
 static struct xencons_interface *cons(void)
@@ -48,17 +70,29 @@ static XENCONS_RING_IDX read_idx(const XENCONS_RING_IDX *p)
  */
 int xen_cons_ring_init(void)
 {
-	unsigned long mfn = xen_start_info.console.domU.mfn;
-	unsigned long pfn = mfn ? xen_mfn_to_pfn(mfn) : ~0ul;
-	const unsigned long *p2m =
-		(const unsigned long *)xen_start_info.mfn_list;
+	unsigned long mfn, pfn;
+	const unsigned long *p2m;
 
+	if (xen_pvh) /* HVM params; pvh.c attaches it after paging_init */
+		return -PV_ENOENT;
+	mfn = xen_start_info.console.domU.mfn;
+	pfn = mfn ? xen_mfn_to_pfn(mfn) : ~0ul;
+	p2m = (const unsigned long *)xen_start_info.mfn_list;
 	if (pfn >= xen_start_info.nr_pages || p2m[pfn] != mfn)
 		return -PV_ENOENT;
-	ring_pa = (uint64_t)pfn << 12;
-	port = xen_start_info.console.domU.evtchn;
-	out_prod = cons()->out_prod;
+	xen_cons_ring_attach((uint64_t)pfn << 12,
+			     xen_start_info.console.domU.evtchn);
 	return 0;
+}
+
+void xen_cons_ring_attach(uint64_t pa, unsigned evtchn)
+{
+	ring_pa = pa;
+	port = evtchn;
+	out_prod = cons()->out_prod;
+	if (early_len)
+		xen_cons_ring_write(early, early_len);
+	early_len = 0;
 }
 
 static void cons_publish(struct xencons_interface *c)
@@ -110,7 +144,12 @@ void xen_cons_ring_write(const char *s, unsigned long n)
 
 	if (!ring_pa && !tried++)
 		(void)xen_cons_ring_init(); /* the first printk of a DomU */
-	if (!ring_pa || !n)
+	if (!ring_pa) {
+		for (unsigned long i = 0; i < n && early_len < sizeof(early);)
+			early[early_len++] = s[i++];
+		return;
+	}
+	if (!n)
 		return;
 	fl = ring_irq_save();
 	xen_fbscreen_write(s, n); /* the screen's copy (issue 14) */
@@ -123,7 +162,7 @@ void xen_cons_ring_write(const char *s, unsigned long n)
 		console_out_bytes++;
 	}
 	cons_publish(c);
-	xen_irq_restore_fl(fl);
+	ring_irq_restore(fl);
 }
 
 static int out_empty(void *arg)
@@ -193,7 +232,7 @@ void xen_cons_ring_input_on(void)
 	fl = ring_irq_save();
 	input_on = 1;
 	cons_interrupt(port);
-	xen_irq_restore_fl(fl);
+	ring_irq_restore(fl);
 	xen_evtchn_unmask(port);
 }
 

@@ -3,6 +3,8 @@
 #include "core/cmdloop.h"
 #include "core/kernel.h"
 #include "pv/pvcalls.h"
+#include "native/native_inline.h"
+#include "xen/pvh.h"
 #include "xen/domu.h"
 #include "xen/fb.h"
 #include "xen/pci.h"
@@ -65,7 +67,10 @@ void xen_domu_leave(unsigned reason, const char *why)
 	printk("pvkernel: leaving with SHUTDOWN_%s: %s\n", reason_name(reason),
 	       why);
 	(void)xen_cons_ring_flush(FLUSH_MS);
-	xen_irq_disable(); /* the backend's own: sites may be unpatched */
+	if (xen_pvh) /* the backend's own: sites may be unpatched */
+		__native_irq_disable();
+	else
+		xen_irq_disable();
 	for (;;) {
 		(void)HYPERVISOR_sched_op(SCHEDOP_shutdown, &sd);
 		(void)HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
@@ -291,9 +296,11 @@ void xen_domu_init(void)
 	if (err)
 		printk("control: no xenstore (%s, %d): xl shutdown and xl "
 		       "reboot will go unseen\n", xenbus_errname(err), err);
-	if (!err && (err = xen_balloon_init()))
+	/* balloon and save/restore work on the PV p2m: not PVH's (pvh.md) */
+	if (!err && !xen_pvh && (err = xen_balloon_init()))
 		printk("balloon: off: %s (%d)\n", xenbus_errname(err), err);
-	(void)xen_suspend_init();
+	if (!xen_pvh)
+		(void)xen_suspend_init();
 	(void)cmdloop_register(&xs_cmd);
 	(void)cmdloop_add_idle(control_poll);
 	if (!err)

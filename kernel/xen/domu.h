@@ -20,6 +20,8 @@
 
 /* console_ring.c: the PV console (start_info console.domU.mfn/evtchn). */
 int xen_cons_ring_init(void);
+/* The ring at pa (mapped) and its port; output kept so far goes out. */
+void xen_cons_ring_attach(uint64_t pa, unsigned evtchn);
 void xen_cons_ring_write(const char *s, unsigned long n);
 int xen_cons_ring_input_init(void);
 void xen_cons_ring_input_on(void);

@@ -22,9 +22,20 @@ extern char hypercall_page[4096];
 /*
  * Arguments go in rdi, rsi, rdx, r10, r8; the result comes back in rax.
  * Xen may change any argument register (a debug build poisons them), and
- * rcx/r11 are declared clobbered too, although today's stubs save them.
+ * rcx/r11 are declared clobbered too, although today's stubs save them:
+ * so the boot patcher may put the hypercall itself here (a hypercall site,
+ * pv/sites.h: 8 bytes, the call and a 3-byte NOP, and a record), as
+ * `mov $nr,%eax; syscall` (PV) or `; vmcall`/`; vmmcall` (PVH).
  */
-#define XEN_HC__ASM "call hypercall_page+%c[off]"
+#define XEN_HC__ASM                                                            \
+	"7781: call hypercall_page+%c[off]\n\t"                                 \
+	".byte 0x0f, 0x1f, 0x00\n\t"                                           \
+	".pushsection .pv_hcall_sites, \"a\"\n\t"                              \
+	".balign 4\n\t"                                                        \
+	".long 7781b - .\n\t"                                                  \
+	".short %c[off] / 32\n\t"                                              \
+	".byte 8, 0\n\t"                                                       \
+	".popsection"
 #define XEN_HC__CLOBBERS "rcx", "r11", "memory"
 
 #define XEN_HC1(nr, a1)                                                        \
@@ -103,4 +114,5 @@ extern char hypercall_page[4096];
 #define HYPERVISOR_set_segment_base(which, base)                               \
 	XEN_HC2(__HYPERVISOR_set_segment_base, which, base)
 #define HYPERVISOR_memory_op(cmd, arg) XEN_HC2(__HYPERVISOR_memory_op, cmd, arg)
+#define HYPERVISOR_hvm_op(cmd, arg) XEN_HC2(__HYPERVISOR_hvm_op, cmd, arg)
 #endif /* XEN_HYPERCALL_H */

@@ -5,6 +5,7 @@
 #include "core/cmdloop.h"
 #include "core/traps.h"
 #include "pv/sites.h"
+#include "pv/template.h"
 #include "xen/domu.h"
 #include "xen/xen_pv.h"
 #include "xen/hypercall.h"
@@ -93,6 +94,7 @@ const struct platform xen_platform_dom0 = {
 	.name = "xen-pv-dom0",
 	.backend = PV_BACKEND_XEN,
 	.hypercall_page = hypercall_page,
+	.hypercall_insn = PV_HCALL_INSN_SYSCALL,
 	.ops = &xen_pv_ops,
 	.early_init = xen_early_init,
 	.timer_init = xen_timer_init,
@@ -104,6 +106,7 @@ const struct platform xen_platform_domu = {
 	.name = "xen-pv-domu",
 	.backend = PV_BACKEND_XEN,
 	.hypercall_page = hypercall_page,
+	.hypercall_insn = PV_HCALL_INSN_SYSCALL,
 	.ops = &xen_pv_ops,
 	.early_init = xen_domu_early_init, /* control.c (issue 9) */
 	.timer_init = xen_domu_timer_init, /* control.c (issue 9) */

@@ -3,10 +3,12 @@
 #include "core/kernel.h"
 #include "core/mm.h"
 #include "pv/pvcalls.h"
+#include "xen/pvh.h"
 #include "xen/domu.h"
 #include "xen/xen_pv.h"
 #include "xen/xenbus.h"
 #include <xen/io/xs_wire.h>
+#include <xen/hvm/params.h>
 
 #define XS_WATCHES 8       /* watches registered at once */
 #define XS_EVENTS 8        /* watch events waiting for xenbus_poll */
@@ -547,7 +549,12 @@ int xenbus_connected(void)
 static int xs_find_ring(void)
 {
 	unsigned long mfn = xen_start_info.store_mfn;
-	unsigned long pfn = mfn ? xen_mfn_to_pfn(mfn) : ~0ul;
+	unsigned long pfn;
+
+	if (xen_pvh) /* PVH: the HVM params name it by guest frame */
+		return xen_pvh_ring(HVM_PARAM_STORE_PFN, HVM_PARAM_STORE_EVTCHN,
+				    &xs.ring_pa, &xs.port);
+	pfn = mfn ? xen_mfn_to_pfn(mfn) : ~0ul;
 
 	if (pfn >= xen_nr_pages || xen_pfn_to_mfn(pfn) != mfn) {
 		printk("xenbus: start_info names no store ring (mfn %lx)\n",

@@ -77,7 +77,31 @@ if [ -f $K ]; then
 	run $P $K -o $T/kernel-native.elf
 	is $rc 0 "kernel: pvpatch --backend native"
 	like $T/out '^  refused +0$' "kernel: no site refused"
+	like $T/out '^hypercall sites: [1-9][0-9]*, inline 0$' \
+		"kernel: native leaves its hypercall sites as built"
 	run $P --text-hash $K
 	like $T/out '^[0-9a-f]{16}$' "kernel: text hash $(cat $T/out)"
+	# PVH (docs/pvh.md): the hypercall sites become the vendor's
+	# instruction; only they differ between the two PVH backends.
+	run $P --backend pvh-amd -o $T/kernel-amd.elf $K
+	like $T/out '^hypercall sites: ([1-9][0-9]*), inline \1$' \
+		"kernel: pvh-amd: every hypercall site inline"
+	objdump -d $T/kernel-amd.elf >$T/amd.dis
+	ok $(grep -q 'vmmcall' $T/amd.dis; echo $?) "pvh-amd text has vmmcall"
+	ok $(! grep -q 'vmcall' $T/amd.dis; echo $?) "pvh-amd text has no vmcall"
+	run $P --backend pvh-intel -o $T/kernel-intel.elf $K
+	objdump -d $T/kernel-intel.elf >$T/intel.dis
+	ok $(grep -q 'vmcall' $T/intel.dis; echo $?) "pvh-intel text has vmcall"
+	ok $(! grep -q 'vmmcall' $T/intel.dis; echo $?) "pvh-intel text has no vmmcall"
+	run $P --backend xen -o $T/kernel-xen.elf $K
+	like $T/out '^hypercall sites: ([1-9][0-9]*), inline \1$' \
+		"kernel: xen: every hypercall site inline (syscall)"
+	ha=$($P --text-hash --backend pvh-amd $K)
+	hi=$($P --text-hash --backend pvh-intel $K)
+	[ "$ha" != "$hi" ]
+	ok $? "pvh-amd and pvh-intel hashes differ"
+	ha=$($P --text-hash --no-inline --backend pvh-amd $K)
+	hi=$($P --text-hash --no-inline --backend pvh-intel $K)
+	is "$ha" "$hi" "--no-inline: pvh-amd and pvh-intel agree"
 fi
 done_testing

@@ -65,6 +65,8 @@ static void reset(void)
 	memset(&be, 0, sizeof(be));
 	be.name = "test";
 	be.ops_addr = OPS_ADDR;
+	be.hcall_insn_len = 2; /* syscall, as the Xen PV platform sets it */
+	memcpy(be.hcall_insn, "\x0f\x05", 2);
 	for (unsigned i = 0; i < PV_NR_OPS; i++) {
 		be.op[i].hypercall = -1;
 		be.op[i].func = FUNC_ADDR + 0x40 * i;
@@ -460,6 +462,33 @@ static void test_hypercall(void **st)
 	assert_int_equal(p.reason, PV_R_HYPERCALL_CLOBBERS);
 }
 
+/* PVH: the instruction is the backend's, chosen per CPU vendor; none
+ * named, no inline hypercall (the direct call instead). */
+static void test_hypercall_insn(void **st)
+{
+	struct pv_site_ref s = site(PV_OP_write_cr3);
+	struct pv_plan p;
+
+	(void)st;
+	reset();
+	be.op[PV_OP_write_cr3].hypercall = 26;
+	be.op[PV_OP_write_cr3].hypercall_args = 1;
+	be.hcall_insn_len = 3;
+	memcpy(be.hcall_insn, "\x0f\x01\xd9", 3); /* vmmcall (AMD) */
+	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
+	assert_int_equal(p.strategy, PV_STRAT_HYPERCALL);
+	assert_int_equal(npfx(p.bytes, 16), 7); /* on the mov */
+	assert_memory_equal(p.bytes + 7, "\xb8\x1a\x00\x00\x00\x0f\x01\xd9",
+			    8);
+	memcpy(be.hcall_insn, "\x0f\x01\xc1", 3); /* vmcall (Intel) */
+	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
+	assert_memory_equal(p.bytes + 7, "\xb8\x1a\x00\x00\x00\x0f\x01\xc1",
+			    8);
+	be.hcall_insn_len = 0;
+	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
+	assert_int_equal(p.strategy, PV_STRAT_DIRECT);
+}
+
 static void test_direct_and_indirect(void **st)
 {
 	struct pv_site_ref s = site(PV_OP_write_cr3);
@@ -674,6 +703,7 @@ static void test_native_site(void **st)
 	h = make_native();
 	/* native backend, full: as built, one site, nothing refused */
 	be.id = PV_BACKEND_NATIVE;
+	be.as_built = ~0ull;
 	patch_to(h, -1, PV_PATCH_FULL, &s);
 	assert_int_equal(s.sites, 1);
 	assert_int_equal(s.refused, 0);
@@ -687,6 +717,7 @@ static void test_native_site(void **st)
 	assert_true(NSITE + 5 + (int64_t)rel == STUB + 5);
 	/* another backend, full: the stub's call direct, the site jumps */
 	be.id = PV_BACKEND_XEN;
+	be.as_built = 0;
 	patch_to(h, PV_PATCH_NOPATCH, PV_PATCH_FULL, &s);
 	assert_int_equal(s.strat[PV_STRAT_DIRECT], 1);
 	assert_int_equal(s.refused, 0);
@@ -694,13 +725,16 @@ static void test_native_site(void **st)
 	assert_int_equal(text[NSITE - T_BASE], 0xe9);
 	/* as built to native full writes nothing, so it checks nothing */
 	be.id = PV_BACKEND_NATIVE;
+	be.as_built = ~0ull;
 	patch_to(h, -1, PV_PATCH_FULL, &s);
 	assert_int_equal(s.refused, 0);
 	assert_int_equal(text[NSITE - T_BASE], 0xe9);
 	/* back to native full from a known mode: the copy again */
 	be.id = PV_BACKEND_XEN;
+	be.as_built = 0;
 	patch_to(h, PV_PATCH_FULL, PV_PATCH_NOPATCH, &s);
 	be.id = PV_BACKEND_NATIVE;
+	be.as_built = ~0ull;
 	patch_to(h, PV_PATCH_NOPATCH, PV_PATCH_FULL, &s);
 	assert_int_equal(s.refused, 0);
 	assert_memory_equal(text + (NSITE - T_BASE), nat, 5);
@@ -717,6 +751,7 @@ static void test_native_refusals(void **st)
 	(void)st;
 	reset();
 	be.id = PV_BACKEND_XEN;
+	be.as_built = 0;
 	h = make_native();
 	r = (void *)(h + 1);
 	text[STUB - T_BASE] = 0x3e;
@@ -765,6 +800,50 @@ static void test_table_header(void **st)
 		       NULL, NULL);
 	assert_int_equal(s.refused, 1);
 	assert_int_equal(s.reasons[PV_R_BAD_RECORD], 1);
+}
+
+/* PVH borrows the native templates for the ops it runs natively, and
+ * only for those; its own template wins; as_built follows the functions. */
+static void test_backend_borrow(void **st)
+{
+	struct pv_template t[2];
+	uint64_t funcs[PV_NR_OPS], native[PV_NR_OPS];
+	uint64_t ta = T_BASE + 0xb000;
+	struct pv_backend b;
+
+	(void)st;
+	reset();
+	for (unsigned i = 0; i < PV_NR_OPS; i++)
+		funcs[i] = native[i] = FUNC_ADDR + 0x40 * i;
+	funcs[PV_OP_irq_enable] = FUNC_ADDR + 0x1000; /* PVH's own */
+	put(TMPL_ADDR, cli, 1);
+	t[0] = (struct pv_template){ (int32_t)(TMPL_ADDR - ta),
+				     PV_OP_irq_disable, PV_BACKEND_NATIVE, 1,
+				     0, 0 };
+	t[1] = t[0];
+	t[1].op = PV_OP_irq_enable;
+	t[1].code -= 12;
+	put(ta, (void *)t, sizeof(t));
+	assert_int_equal(pv_backend_build(&b, PV_BACKEND_PVH, "pvh", OPS_ADDR,
+					  funcs, ta, ta + sizeof(t), 0, 0,
+					  NULL, &mem), 0);
+	assert_int_equal(b.as_built, 0);
+	assert_int_equal(b.op[PV_OP_irq_disable].tmpl.len, 0);
+	assert_int_equal(pv_backend_borrow(&b, PV_BACKEND_NATIVE, native, ta,
+					   ta + sizeof(t), &mem), 0);
+	assert_int_equal(b.op[PV_OP_irq_disable].tmpl.len, 1);
+	assert_int_equal(b.op[PV_OP_irq_disable].tmpl.addr, TMPL_ADDR);
+	assert_int_equal(b.op[PV_OP_irq_enable].tmpl.len, 0);
+	assert_true(b.as_built >> PV_OP_irq_disable & 1);
+	assert_false(b.as_built >> PV_OP_irq_enable & 1);
+	/* the native backend's own sites are all as built */
+	assert_int_equal(pv_backend_build(&b, PV_BACKEND_NATIVE, "native",
+					  OPS_ADDR, native, ta, ta, 0, 0, NULL,
+					  &mem), 0);
+	assert_int_equal(b.as_built, ~0ull);
+	/* a bad range is refused */
+	assert_int_equal(pv_backend_borrow(&b, PV_BACKEND_NATIVE, native, ta,
+					   ta + 5, &mem), -PV_EINVAL);
 }
 
 static void test_backend_build(void **st)
@@ -887,6 +966,8 @@ int main(void)
 		cmocka_unit_test(test_body_reloc),
 		cmocka_unit_test(test_rip_data_reloc),
 		cmocka_unit_test(test_hypercall),
+		cmocka_unit_test(test_hypercall_insn),
+		cmocka_unit_test(test_backend_borrow),
 		cmocka_unit_test(test_native_site),
 		cmocka_unit_test(test_native_refusals),
 		cmocka_unit_test(test_direct_and_indirect),

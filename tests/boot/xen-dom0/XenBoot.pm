@@ -29,13 +29,15 @@ sub need_tools {
 	need(qw(qemu-system-x86_64 apt-get dpkg-deb gunzip));
 }
 
-# boot(kernel => FILE, dom0_mem => MB, cmdline => [WORDS]): one Dom0 run.
-# Returns { status, out, lines, seconds, summary, result, ktap, plan }.
+# boot(kernel => FILE, dom0_mem => MB, cmdline => [WORDS], pvh => 1): one
+# Dom0 run (pvh: as a PVH Dom0, run-xen --pvh).
+# Returns { status, out, lines, seconds, summary, result, ktap, plan, pvh }.
 sub boot {
 	my (%o) = @_;
 	my $kernel = $o{kernel} // build_dir() . '/kernel/kernel.elf';
 	my @cmd = (top() . '/scripts/run-xen', '--kernel', $kernel);
 	push @cmd, '--dom0-mem', $o{dom0_mem} if $o{dom0_mem};
+	push @cmd, '--pvh' if $o{pvh};
 	push @cmd, '--', @{ $o{cmdline} // [] };
 	BAIL_OUT("no kernel at $kernel: run make first") unless -f $kernel;
 	my $t0 = time;
@@ -43,7 +45,8 @@ sub boot {
 	local $/;
 	my $out = <$fh> // '';
 	close($fh);
-	my $r = { status => $? >> 8, out => $out, seconds => time - $t0 };
+	my $r = { status => $? >> 8, out => $out, seconds => time - $t0,
+		  pvh => $o{pvh} };
 	parse($r);
 	diag(sprintf('boot: %.1fs, exit %d, dom0_mem %s, %s', $r->{seconds},
 		     $r->{status}, $o{dom0_mem} // 'default',
@@ -70,7 +73,8 @@ sub check_pass {
 	is(scalar(grep { /^RESULT: / } @l), 1, 'exactly one RESULT line');
 	like($r->{out}, qr/^\(XEN\) Hardware Dom0 shutdown: rebooting/m,
 	     'Dom0 ended the run with SHUTDOWN_reboot');
-	is($s->{platform}, 'xen-pv-dom0', 'platform xen-pv-dom0');
+	my $pf = $r->{pvh} ? 'xen-pvh-dom0' : 'xen-pv-dom0';
+	is($s->{platform}, $pf, "platform $pf");
 	like($s->{text_hash} // '', qr/^[0-9a-f]{16}$/, 'text_hash: 16 hex');
 	is($s->{sites}, $s->{inline} + $s->{hypercall} + $s->{direct} +
 		$s->{indirect}, 'strategies add up to the sites');
@@ -84,8 +88,9 @@ sub check_pass {
 		or diag(join("\n", map { "not ok $_->{n} $_->{name}" } @bad));
 	console_lines($r);
 	kernel_skips($r);
-	my @xen = grep { $_->{name} =~ /:xen_/ && !$_->{skip} } @k;
-	cmp_ok(scalar(@xen), '>', 0, 'the Xen selftests ran');
+	my $own = $r->{pvh} ? 'pvh' : 'xen';
+	my @xen = grep { $_->{name} =~ /:${own}_/ && !$_->{skip} } @k;
+	cmp_ok(scalar(@xen), '>', 0, "the platform's selftests ($own) ran");
 }
 
 sub tail {
