@@ -26,7 +26,7 @@ static int fix_sti, fix_mov_ss;
  */
 static int shadowed(uint64_t rip, uint64_t now)
 {
-	const uint8_t *b = (const uint8_t *)rip;
+	const uint8_t *b = (const uint8_t *)(uintptr_t)rip;
 	unsigned i = 0;
 
 	/* legacy and REX prefixes (a native site pads with cs prefixes) */
@@ -45,7 +45,7 @@ static int shadowed(uint64_t rip, uint64_t now)
  * page's stubs and inline hypercalls alike)? */
 static int is_syscall(uint64_t rip)
 {
-	const uint8_t *b = (const uint8_t *)rip;
+	const uint8_t *b = (const uint8_t *)(uintptr_t)rip;
 	unsigned i = 0;
 
 	while (i < 14 && (b[i] == 0x2e || (b[i] & 0xf0) == 0x40))

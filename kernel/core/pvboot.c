@@ -42,10 +42,10 @@ static int kmem_write(void *ctx, uint64_t addr, const uint8_t *buf,
 		      uint32_t len)
 {
 	(void)ctx;
-	if (addr < (uint64_t)_stext || addr > (uint64_t)_etext ||
-	    len > (uint64_t)_etext - addr)
+	if (addr < (uint64_t)(uintptr_t)_stext || addr > (uint64_t)(uintptr_t)_etext ||
+	    len > (uint64_t)(uintptr_t)_etext - addr)
 		return -PV_EFAULT;
-	memcpy((void *)addr, buf, len);
+	memcpy((void *)(uintptr_t)addr, buf, len);
 	return 0;
 }
 
@@ -68,7 +68,7 @@ static void sync_core(void)
  */
 int pvboot_install(const struct platform *pf, const char **missing)
 {
-	const uint64_t *slot = (const uint64_t *)pf->ops;
+	const uintptr_t *slot = (const uintptr_t *)pf->ops;
 
 	memcpy(&pv_ops, pf->ops, sizeof(pv_ops));
 	for (unsigned op = 0; op < PV_NR_OPS; op++) {
@@ -94,7 +94,7 @@ const char *pvboot_mode_name(int mode)
 
 int pvboot_hash_text(uint64_t *hash)
 {
-	return pv_text_hash(&kmem, (uint64_t)_stext, (uint64_t)_etext, hash);
+	return pv_text_hash(&kmem, (uint64_t)(uintptr_t)_stext, (uint64_t)(uintptr_t)_etext, hash);
 }
 
 /* Re-patches every site from the mode it is in to another one. */
@@ -106,7 +106,7 @@ int pvboot_repatch(enum pv_patch_mode to, struct pv_patch_stats *st)
 	memset(st, 0, sizeof(*st));
 	/* No interrupt handler may run a half-considered site. */
 	flags = pv_irq_save();
-	err = pv_patch_table(state.hdr, (uint64_t)state.hdr, state.table_size,
+	err = pv_patch_table(state.hdr, (uint64_t)(uintptr_t)state.hdr, state.table_size,
 			     &backend, &kmem, state.mode, to, st, NULL, NULL);
 	sync_core();
 	if (!err)
@@ -234,7 +234,12 @@ static enum pv_patch_mode boot_mode(void)
  */
 int pvboot_patch(const struct platform *pf)
 {
+	const uintptr_t *slot = (const uintptr_t *)pf->ops;
+	uint64_t func[PV_NR_OPS]; /* the planner's addresses are 64-bit */
 	int err;
+
+	for (unsigned op = 0; op < PV_NR_OPS; op++)
+		func[op] = slot[op];
 
 	state.hdr = (const struct pv_table_hdr *)__pv_table_start;
 	state.table_size = (uint64_t)(__pv_table_end - __pv_table_start);
@@ -242,15 +247,15 @@ int pvboot_patch(const struct platform *pf)
 	state.mem = &kmem;
 	state.boot_mode = boot_mode();
 	err = pv_backend_build(&backend, pf->backend, pf->name,
-			       (uint64_t)&pv_ops, (const uint64_t *)pf->ops,
-			       (uint64_t)__pv_templates_start,
-			       (uint64_t)__pv_templates_end,
-			       (uint64_t)__pv_hcalls_start,
-			       (uint64_t)__pv_hcalls_end, &__pv_inline, &kmem);
-	backend.hypercall_page = (uint64_t)pf->hypercall_page;
+			       (uint64_t)(uintptr_t)&pv_ops, func,
+			       (uint64_t)(uintptr_t)__pv_templates_start,
+			       (uint64_t)(uintptr_t)__pv_templates_end,
+			       (uint64_t)(uintptr_t)__pv_hcalls_start,
+			       (uint64_t)(uintptr_t)__pv_hcalls_end, &__pv_inline, &kmem);
+	backend.hypercall_page = (uint64_t)(uintptr_t)pf->hypercall_page;
 	backend.cpu_features = cpu_features_detect();
 	if (!err)
-		err = pv_patch_table(state.hdr, (uint64_t)state.hdr,
+		err = pv_patch_table(state.hdr, (uint64_t)(uintptr_t)state.hdr,
 				     state.table_size, &backend, &kmem, -1, boot_mode(), &boot_stats,
 				     kflags.debug ? debug_site : NULL, NULL);
 	sync_core();

@@ -202,8 +202,8 @@ static int t_load_sp0(struct ktest_ctx *c)
 {
 	uint64_t old = cpu_tss.rsp0;
 
-	pv_load_sp0(0xffffffff80dead00ul);
-	KTEST_EXPECT(c, cpu_tss.rsp0 == 0xffffffff80dead00ul,
+	pv_load_sp0((unsigned long)(KERNEL_VIRT_BASE + 0xdead00));
+	KTEST_EXPECT(c, cpu_tss.rsp0 == (unsigned long)(KERNEL_VIRT_BASE + 0xdead00),
 		     "tss.rsp0 %llx", (unsigned long long)cpu_tss.rsp0);
 	pv_load_sp0(old);
 	return KTEST_PASS;
@@ -296,12 +296,13 @@ static int t_pte_encode(struct ktest_ctx *c)
 static int t_iret(struct ktest_ctx *c)
 {
 	unsigned before = trap_breakpoints;
-	unsigned long keep = 0x1234567890abcdeful;
+	const unsigned long want = (unsigned long)0x1234567890abcdefull;
+	unsigned long keep = want;
 
 	for (int i = 0; i < 3; i++)
 		__asm__ volatile("int3" : "+r"(keep) : : "memory");
 	KTEST_EXPECT(c, trap_breakpoints == before + 3 &&
-				keep == 0x1234567890abcdeful,
+				keep == want,
 		     "%u breakpoints returned, register %lx",
 		     trap_breakpoints - before, keep);
 	return KTEST_PASS;

@@ -53,12 +53,12 @@ static int t_text_is_plan(struct ktest_ctx *c)
 		struct pv_native_ref nr;
 		struct pv_plan p, call;
 
-		i += pv_plan_record(&r[i], (uint64_t)&r[i], n - i, st->be,
+		i += pv_plan_record(&r[i], (uint64_t)(uintptr_t)&r[i], n - i, st->be,
 				    st->mem, (enum pv_patch_mode)st->mode, &s,
 				    &p, &nr, &call);
 		strat[p.strategy]++;
-		if ((memcmp((const void *)s.addr, p.bytes, s.len) ||
-		     (call.len && memcmp((const void *)nr.call.addr,
+		if ((memcmp((const void *)(uintptr_t)s.addr, p.bytes, s.len) ||
+		     (call.len && memcmp((const void *)(uintptr_t)nr.call.addr,
 					 call.bytes, call.len))) && !bad++)
 			first = s.addr;
 	}
@@ -79,6 +79,9 @@ static int t_text_is_plan(struct ktest_ctx *c)
  * keeps, and stores them after the call: whatever the site became, only
  * %rax may differ.  The asm is a real annotated site, patched like others.
  */
+#ifdef __i386__
+#include "arch/i386/callee_probe_32.h" /* %ecx %esi %edi */
+#else
 #define PROBE_LOAD                                                             \
 	"movq $0x1001, %%rcx\n\tmovq $0x1002, %%rdx\n\t"                      \
 	"movq $0x1003, %%rsi\n\tmovq %[rdi], %%rdi\n\t"                       \
@@ -110,6 +113,7 @@ static int regs_kept(const uint64_t *out, uint64_t di)
 			return 0;
 	return 1;
 }
+#endif
 
 static int t_callee_regs(struct ktest_ctx *c)
 {
