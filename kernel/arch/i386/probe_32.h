@@ -21,13 +21,13 @@ int probe_read_u64(const volatile void *p, uint64_t *v)
 	return err;
 }
 
-/* The high half first: a PAE entry goes present with its low half last. */
+/* Low half first: a fault names the address the caller gave. */
 int probe_write_u64(volatile void *p, uint64_t v)
 {
 	int err = 0;
 
-	__asm__ volatile("1:\tmovl %[hi], 4(%[p])\n"
-			 "4:\tmovl %[lo], (%[p])\n"
+	__asm__ volatile("1:\tmovl %[lo], (%[p])\n"
+			 "4:\tmovl %[hi], 4(%[p])\n"
 			 "2:\n\t"
 			 ".pushsection .fixup, \"ax\"\n"
 			 "3:\tmovl %[efault], %[err]\n\t"
