@@ -90,6 +90,10 @@ I386_IMAGES := $(I386_KDIR)/kernel.elf $(I386_KDIR_NOPV)/kernel.elf
 ALL += $(I386_IMAGES)
 .PHONY: i386
 i386: $(I386_IMAGES)
+
+TESTS += $(addprefix tests/boot/i386/,modes.t pv-n.t fault.t) tests/tools/elf32.t
+
+# make ARCH=i386: the i386 images alone.
 ifeq ($(ARCH),i386)
 .DEFAULT_GOAL := i386
 endif
