@@ -9,6 +9,9 @@ seeds="$FIX/fixture.elf:700 $FIX/fixture-sealed.elf:900 $FIX/broken.elf:400 $FIX
 if [ -f $B/kernel/kernel.elf ]; then
 	seeds="$seeds $B/kernel/kernel.elf:500"
 fi
+if [ -f $B/i386/kernel/kernel.elf ]; then # ELF32 (issue 16)
+	seeds="$seeds $B/i386/kernel/kernel.elf:300"
+fi
 if V=$(scripts/fetch-linux-vmlinux 2>/dev/null); then
 	seeds="$seeds $V:60"
 else
