@@ -87,7 +87,8 @@ static int check_ehdr(struct elf_image *img)
 		return elf_err(img, NULL, "not an ELF file");
 	img->is32 = gelf_getclass(img->elf) == ELFCLASS32;
 	if (!img->is32 && gelf_getclass(img->elf) != ELFCLASS64)
-		return elf_err(img, "e_ident", "wrong class: not ELF64 or ELF32");
+		return elf_err(img, "e_ident",
+			       "wrong class: not ELF64 or ELF32");
 	if (!gelf_getehdr(img->elf, &img->eh))
 		return elf_err_libelf(img, "gelf_getehdr");
 	if (img->eh.e_ident[EI_DATA] != ELFDATA2LSB)

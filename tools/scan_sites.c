@@ -242,8 +242,9 @@ static int check_call(struct scan *sc, const struct scan_site *s,
 		return -1;
 	}
 	memcpy(&disp, b + 2, 4);
-	got = pv_code_mode == PV_MODE_32 ? (uint32_t)disp :
-					   s->addr + 6 + (uint64_t)(int64_t)disp;
+	got = pv_code_mode == PV_MODE_32
+		  ? (uint32_t)disp
+		  : s->addr + 6 + (uint64_t)(int64_t)disp;
 	if (got == want)
 		return 0;
 	if (got >= sc->pv_ops && got < sc->pv_ops + (uint64_t)w * PV_NR_OPS &&
@@ -270,7 +271,8 @@ static int check_padding(struct scan *sc, const struct scan_site *s,
 		return 0;
 	while (off < s->len) {
 		struct pv_insn in;
-		int l = pv_insn_decode(b + off, s->len - off, pv_code_mode, &in);
+		int l =
+		    pv_insn_decode(b + off, s->len - off, pv_code_mode, &in);
 
 		if (l <= 0 || in.kind != PV_INSN_NOP) {
 			disasm_one(b + off, s->len - off, s->addr + off, dis,
@@ -293,7 +295,8 @@ static int check_native_insns(struct scan *sc, const struct scan_site *s,
 
 	while (off < s->len) {
 		struct pv_insn in;
-		int l = pv_insn_decode(b + off, s->len - off, pv_code_mode, &in);
+		int l =
+		    pv_insn_decode(b + off, s->len - off, pv_code_mode, &in);
 
 		if (l <= 0) {
 			scan_error(sc, s->addr, "native site does not decode "

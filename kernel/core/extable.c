@@ -14,7 +14,8 @@ int extable_fixup(struct trap_frame *f, uint64_t cr2)
 {
 	for (const struct extable_entry *e = __ex_table_start;
 	     e < __ex_table_end; e++) {
-		uint64_t insn = (uint64_t)(uintptr_t)&e->insn + (int64_t)e->insn;
+		uint64_t insn =
+		    (uint64_t)(uintptr_t)&e->insn + (int64_t)e->insn;
 
 		if (insn != f->rip)
 			continue;

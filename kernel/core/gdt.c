@@ -78,9 +78,11 @@ void traps_init(void)
 {
 	struct desc_ptr gdtr, idtr;
 
-	cpu_tss.ist[IST_FATAL - 1] = (uint64_t)(uintptr_t)(ist_stack + sizeof(ist_stack));
+	cpu_tss.ist[IST_FATAL - 1] =
+	    (uint64_t)(uintptr_t)(ist_stack + sizeof(ist_stack));
 	cpu_tss.iomap_base = sizeof(cpu_tss); /* no I/O bitmap */
-	set_system_desc(GDT_TSS, (uint64_t)(uintptr_t)&cpu_tss, sizeof(cpu_tss) - 1, 9);
+	set_system_desc(GDT_TSS, (uint64_t)(uintptr_t)&cpu_tss,
+			sizeof(cpu_tss) - 1, 9);
 	for (unsigned v = 0; v < ARRAY_SIZE(isr_table); v++)
 		set_gate(v, isr_table[v],
 			 v == 2 || v == 8 || v == 18 ? IST_FATAL : 0);

@@ -4,7 +4,8 @@
 
 const uint8_t *kernel_image_ptr(uint64_t addr, uint32_t len)
 {
-	if (addr < (uint64_t)(uintptr_t)_kernel_start || addr > (uint64_t)(uintptr_t)_end ||
+	if (addr < (uint64_t)(uintptr_t)_kernel_start ||
+	    addr > (uint64_t)(uintptr_t)_end ||
 	    len > (uint64_t)(uintptr_t)_end - addr)
 		return NULL;
 	return (const uint8_t *)(uintptr_t)addr;

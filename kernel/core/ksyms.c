@@ -16,7 +16,8 @@ const char *ksym_name(uint64_t addr, uint64_t *off)
 {
 	uint64_t lo = 0, hi = __ksyms_count;
 
-	if (!hi || addr < __ksyms[0].addr || addr >= (uint64_t)(uintptr_t)_etext + 4096)
+	if (!hi || addr < __ksyms[0].addr ||
+	    addr >= (uint64_t)(uintptr_t)_etext + 4096)
 		return NULL;
 	while (hi - lo > 1) { /* __ksyms[lo].addr <= addr always */
 		uint64_t mid = (lo + hi) / 2;

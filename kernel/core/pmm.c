@@ -42,7 +42,8 @@ static void add_range(uint64_t start, uint64_t end)
 void pmm_init(const struct boot_info *bi)
 {
 	uint64_t ks = (uint64_t)(uintptr_t)_kernel_start - KERNEL_VIRT_BASE;
-	uint64_t ke = ALIGN_UP((uint64_t)(uintptr_t)_end - KERNEL_VIRT_BASE, PAGE_SIZE);
+	uint64_t ke =
+	    ALIGN_UP((uint64_t)(uintptr_t)_end - KERNEL_VIRT_BASE, PAGE_SIZE);
 
 	for (unsigned i = 0; i < bi->nr_ranges; i++) {
 		uint64_t s = bi->ranges[i].start, e = bi->ranges[i].end;

@@ -42,7 +42,8 @@ static int kmem_write(void *ctx, uint64_t addr, const uint8_t *buf,
 		      uint32_t len)
 {
 	(void)ctx;
-	if (addr < (uint64_t)(uintptr_t)_stext || addr > (uint64_t)(uintptr_t)_etext ||
+	if (addr < (uint64_t)(uintptr_t)_stext ||
+	    addr > (uint64_t)(uintptr_t)_etext ||
 	    len > (uint64_t)(uintptr_t)_etext - addr)
 		return -PV_EFAULT;
 	memcpy((void *)(uintptr_t)addr, buf, len);
@@ -94,7 +95,8 @@ const char *pvboot_mode_name(int mode)
 
 int pvboot_hash_text(uint64_t *hash)
 {
-	return pv_text_hash(&kmem, (uint64_t)(uintptr_t)_stext, (uint64_t)(uintptr_t)_etext, hash);
+	return pv_text_hash(&kmem, (uint64_t)(uintptr_t)_stext,
+			    (uint64_t)(uintptr_t)_etext, hash);
 }
 
 /* Re-patches every site from the mode it is in to another one. */
@@ -106,8 +108,9 @@ int pvboot_repatch(enum pv_patch_mode to, struct pv_patch_stats *st)
 	memset(st, 0, sizeof(*st));
 	/* No interrupt handler may run a half-considered site. */
 	flags = pv_irq_save();
-	err = pv_patch_table(state.hdr, (uint64_t)(uintptr_t)state.hdr, state.table_size,
-			     &backend, &kmem, state.mode, to, st, NULL, NULL);
+	err = pv_patch_table(state.hdr, (uint64_t)(uintptr_t)state.hdr,
+			     state.table_size, &backend, &kmem, state.mode, to,
+			     st, NULL, NULL);
 	sync_core();
 	if (!err)
 		state.mode = to;
@@ -246,17 +249,18 @@ int pvboot_patch(const struct platform *pf)
 	state.be = &backend;
 	state.mem = &kmem;
 	state.boot_mode = boot_mode();
-	err = pv_backend_build(&backend, pf->backend, pf->name,
-			       (uint64_t)(uintptr_t)&pv_ops, func,
-			       (uint64_t)(uintptr_t)__pv_templates_start,
-			       (uint64_t)(uintptr_t)__pv_templates_end,
-			       (uint64_t)(uintptr_t)__pv_hcalls_start,
-			       (uint64_t)(uintptr_t)__pv_hcalls_end, &__pv_inline, &kmem);
+	err = pv_backend_build(
+	    &backend, pf->backend, pf->name, (uint64_t)(uintptr_t)&pv_ops, func,
+	    (uint64_t)(uintptr_t)__pv_templates_start,
+	    (uint64_t)(uintptr_t)__pv_templates_end,
+	    (uint64_t)(uintptr_t)__pv_hcalls_start,
+	    (uint64_t)(uintptr_t)__pv_hcalls_end, &__pv_inline, &kmem);
 	backend.hypercall_page = (uint64_t)(uintptr_t)pf->hypercall_page;
 	backend.cpu_features = cpu_features_detect();
 	if (!err)
 		err = pv_patch_table(state.hdr, (uint64_t)(uintptr_t)state.hdr,
-				     state.table_size, &backend, &kmem, -1, boot_mode(), &boot_stats,
+				     state.table_size, &backend, &kmem, -1,
+				     boot_mode(), &boot_stats,
 				     kflags.debug ? debug_site : NULL, NULL);
 	sync_core();
 	if (err == -PV_ENOEXEC) {

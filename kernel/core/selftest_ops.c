@@ -113,13 +113,13 @@ static int t_write_cr(struct ktest_ctx *c)
 
 #ifdef __i386__
 /* Legacy mode: EFER.LME and LMA clear; a P6 MSR to write and read back. */
-#define EFER_WANT 0
-#define MSR_RW_TEST 0x176 /* IA32_SYSENTER_EIP */
+#define EFER_WANT    0
+#define MSR_RW_TEST  0x176 /* IA32_SYSENTER_EIP */
 #define MSR_RW_VALUE 0x12345000ull
 #define SWAPGS_SWAPS 0 /* no swapgs outside long mode: the op is empty */
 #else
-#define EFER_WANT EFER_LME_LMA
-#define MSR_RW_TEST MSR_KERNEL_GS_BASE
+#define EFER_WANT    EFER_LME_LMA
+#define MSR_RW_TEST  MSR_KERNEL_GS_BASE
 #define MSR_RW_VALUE 0xffff800012345000ull
 #define SWAPGS_SWAPS 1
 #endif
@@ -217,8 +217,9 @@ static int t_load_sp0(struct ktest_ctx *c)
 	uint64_t old = cpu_tss.rsp0;
 
 	pv_load_sp0((unsigned long)(KERNEL_VIRT_BASE + 0xdead00));
-	KTEST_EXPECT(c, cpu_tss.rsp0 == (unsigned long)(KERNEL_VIRT_BASE + 0xdead00),
-		     "tss.rsp0 %llx", (unsigned long long)cpu_tss.rsp0);
+	KTEST_EXPECT(
+	    c, cpu_tss.rsp0 == (unsigned long)(KERNEL_VIRT_BASE + 0xdead00),
+	    "tss.rsp0 %llx", (unsigned long long)cpu_tss.rsp0);
 	pv_load_sp0(old);
 	return KTEST_PASS;
 }
@@ -257,8 +258,9 @@ static int t_swapgs(struct ktest_ctx *c)
 	pv_write_msr(MSR_GS_BASE, gs);
 	pv_write_msr(MSR_KERNEL_GS_BASE, kgs);
 	pv_irq_restore_fl(f);
-	KTEST_EXPECT(c, SWAPGS_SWAPS ? a == 0x2000 && b == 0x1000 :
-				       a == 0x1000 && b == 0x2000,
+	KTEST_EXPECT(c,
+		     SWAPGS_SWAPS ? a == 0x2000 && b == 0x1000
+				  : a == 0x1000 && b == 0x2000,
 		     "after swapgs GS %llx KERNEL_GS %llx", a, b);
 	return KTEST_PASS;
 }
@@ -316,8 +318,7 @@ static int t_iret(struct ktest_ctx *c)
 
 	for (int i = 0; i < 3; i++)
 		__asm__ volatile("int3" : "+r"(keep) : : "memory");
-	KTEST_EXPECT(c, trap_breakpoints == before + 3 &&
-				keep == want,
+	KTEST_EXPECT(c, trap_breakpoints == before + 3 && keep == want,
 		     "%u breakpoints returned, register %lx",
 		     trap_breakpoints - before, keep);
 	return KTEST_PASS;

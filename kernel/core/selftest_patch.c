@@ -53,13 +53,14 @@ static int t_text_is_plan(struct ktest_ctx *c)
 		struct pv_native_ref nr;
 		struct pv_plan p, call;
 
-		i += pv_plan_record(&r[i], (uint64_t)(uintptr_t)&r[i], n - i, st->be,
-				    st->mem, (enum pv_patch_mode)st->mode, &s,
-				    &p, &nr, &call);
+		i += pv_plan_record(
+		    &r[i], (uint64_t)(uintptr_t)&r[i], n - i, st->be, st->mem,
+		    (enum pv_patch_mode)st->mode, &s, &p, &nr, &call);
 		strat[p.strategy]++;
 		if ((memcmp((const void *)(uintptr_t)s.addr, p.bytes, s.len) ||
 		     (call.len && memcmp((const void *)(uintptr_t)nr.call.addr,
-					 call.bytes, call.len))) && !bad++)
+					 call.bytes, call.len))) &&
+		    !bad++)
 			first = s.addr;
 	}
 	KTEST_EXPECT(c, !bad, "%u of %u sites differ from their plan, first "
