@@ -23,8 +23,10 @@ I386_SRCS := boot/pvh.c boot/notes.S \
 	native/native.c native/mmu.c native/time.c native/serial.c \
 	native/pit.c native/platform.c \
 	arch/i386/head_32.S arch/i386/entry_32.S arch/i386/gdt_32.c \
-	arch/i386/paging_32.c arch/i386/div64_32.c arch/i386/nobench_32.c
+	arch/i386/paging_32.c arch/i386/div64_32.c \
+	core/bench.c core/bench_step.c core/bench_paths.c
 I386_PV_SRCS := core/pvboot.c core/selftest_corrupt.c native/ops.c \
+	core/bench_patch.c \
 	arch/i386/irq_32.S $(addprefix paravirt/,insn.c nops.c emit.c \
 	prefix.c pair.c inline.c plan.c poke.c table.c backend.c hash.c \
 	names.c)

@@ -58,17 +58,29 @@ extern struct pv_ops pv_ops;
 	} while (0)
 
 /*
- * The site with its arguments in w[0..2] (%eax, %edx, %ecx) and, pushed
- * before it and dropped after it, nst stack words s1 (pushed first) and
- * s0.  Returns %edx:%eax.
+ * The registers of a site: "+" those its argument words fill (nw of them,
+ * in order), "=" the others, which it clobbers without reading (nothing
+ * to load for them).  CALLER sites have three, CALLEE sites two.
  */
-#define PV32__CALL(op, w, push, pop, ...)                                      \
+#define PV32__IO0 "=a"(pv__ax), "=d"(pv__dx), "=c"(pv__cx)
+#define PV32__IO1 "+a"(pv__ax), "=d"(pv__dx), "=c"(pv__cx)
+#define PV32__IO2 "+a"(pv__ax), "+d"(pv__dx), "=c"(pv__cx)
+#define PV32__IO3 "+a"(pv__ax), "+d"(pv__dx), "+c"(pv__cx)
+#define PV32__CIO0 "=a"(pv__ax), "=d"(pv__dx)
+#define PV32__CIO1 "+a"(pv__ax), "=d"(pv__dx)
+#define PV32__CIO2 "+a"(pv__ax), "+d"(pv__dx)
+
+/*
+ * The site with its first nw (a literal 0..3) argument words in w[0..2]
+ * (%eax, %edx, %ecx) and, pushed before it and dropped after it, stack
+ * words s1 (pushed first) and s0.  Returns %edx:%eax.
+ */
+#define PV32__CALL(op, w, nw, push, pop, ...)                                  \
 	({                                                                     \
 		PV__SP;                                                        \
 		unsigned long pv__ax = w[0], pv__dx = w[1], pv__cx = w[2];     \
 		__asm__ volatile(push PV__SITE pop                             \
-				 : "+a"(pv__ax), "+d"(pv__dx), "+c"(pv__cx),   \
-				   "+r"(pv__sp)                                \
+				 : PV32__IO##nw, "+r"(pv__sp)                  \
 				 : PV__SITE_OPS(op, PV_CLASS_CALLER)           \
 					   __VA_ARGS__                         \
 				 : "memory", "cc");                            \
@@ -78,14 +90,16 @@ extern struct pv_ops pv_ops;
 #define PVOP_CALL0(op)                                                         \
 	({                                                                     \
 		unsigned long pv__w[3] = { 0, 0, 0 };                          \
-		PV32__CALL(op, pv__w, "", "", );                               \
+		PV32__CALL(op, pv__w, 0, "", "", );                            \
 	})
 #define PVOP_CALL1(op, a)                                                      \
 	({                                                                     \
 		unsigned long pv__w[3] = { 0, 0, 0 };                          \
 		unsigned pv__n = 0;                                            \
 		PV32__PUT(pv__w, pv__n, a);                                    \
-		PV32__CALL(op, pv__w, "", "", );                               \
+		__builtin_choose_expr(PV32__WORDS(a) == 2,                     \
+				      PV32__CALL(op, pv__w, 2, "", "", ),      \
+				      PV32__CALL(op, pv__w, 1, "", "", ));     \
 	})
 #define PVOP_CALL2(op, a, b)                                                   \
 	({                                                                     \
@@ -95,7 +109,9 @@ extern struct pv_ops pv_ops;
 			       #op ": arguments do not fit the registers");    \
 		PV32__PUT(pv__w, pv__n, a);                                    \
 		PV32__PUT(pv__w, pv__n, b);                                    \
-		PV32__CALL(op, pv__w, "", "", );                               \
+		__builtin_choose_expr(PV32__WORDS(a) + PV32__WORDS(b) == 3,    \
+				      PV32__CALL(op, pv__w, 3, "", "", ),      \
+				      PV32__CALL(op, pv__w, 2, "", "", ));     \
 	})
 /* Three arguments: the one op that has them (set_pte_at: va, ptep and a
  * 64-bit value) passes the value on the stack, as regparm(3) does. */
@@ -109,7 +125,7 @@ extern struct pv_ops pv_ops;
 			       #op ": only (word, word, 64-bit) is supported"); \
 		PV32__PUT(pv__w, pv__n, a);                                    \
 		PV32__PUT(pv__w, pv__n, b);                                    \
-		PV32__CALL(op, pv__w, "pushl %[s1]\n\tpushl %[s0]\n",          \
+		PV32__CALL(op, pv__w, 2, "pushl %[s1]\n\tpushl %[s0]\n",       \
 			   "\taddl $8, %%esp\n",                               \
 			   , [s0] "r"((unsigned long)pv__c),                   \
 			   [s1] "r"((unsigned long)(pv__c >> 32)));            \
@@ -125,27 +141,30 @@ extern struct pv_ops pv_ops;
 		PV32__PUT(pv__w, pv__n, a);                                    \
 		PV32__PUT(pv__w, pv__n, b);                                    \
 		PV32__PUT(pv__w, pv__n, c);                                    \
-		PV32__CALL(op, pv__w, "pushl %[s0]\n", "\taddl $4, %%esp\n",   \
+		PV32__CALL(op, pv__w, 3, "pushl %[s0]\n", "\taddl $4, %%esp\n", \
 			   , [s0] "r"((unsigned long)PV32__U64(d)));                          \
 	})
 
 /* Callee-save sites: at most one argument (two words), %eax and %edx
  * clobbered, the result in %edx:%eax. */
-#define PV32__CALLEE(op, lo, hi)                                               \
+#define PV32__CALLEE(op, nw, lo, hi)                                           \
 	({                                                                     \
 		PV__SP;                                                        \
 		unsigned long pv__ax = (lo), pv__dx = (hi);                    \
 		__asm__ volatile(PV__SITE                                      \
-				 : "+a"(pv__ax), "+d"(pv__dx), "+r"(pv__sp)    \
+				 : PV32__CIO##nw, "+r"(pv__sp)                 \
 				 : PV__SITE_OPS(op, PV_CLASS_CALLEE)           \
 				 : "memory", "cc");                            \
 		(unsigned long long)pv__dx << 32 | pv__ax;                     \
 	})
-#define PVOP_CALLEE0(op) PV32__CALLEE(op, 0, 0)
+#define PVOP_CALLEE0(op) PV32__CALLEE(op, 0, 0, 0)
 #define PVOP_CALLEE1(op, a)                                                    \
 	({                                                                     \
 		unsigned long long pv__a = PV32__U64(a);                       \
-		PV32__CALLEE(op, (unsigned long)pv__a,                         \
-			     (unsigned long)(pv__a >> 32));                    \
+		__builtin_choose_expr(                                         \
+			PV32__WORDS(a) == 2,                                   \
+			PV32__CALLEE(op, 2, (unsigned long)pv__a,              \
+				     (unsigned long)(pv__a >> 32)),            \
+			PV32__CALLEE(op, 1, (unsigned long)pv__a, 0));         \
 	})
 #endif /* PV_PVOP_32_H */

@@ -235,14 +235,20 @@ static enum pv_patch_mode boot_mode(void)
  * Returns 0 (also when the table is unsealed: sites stay indirect and
  * correct) or the error that made the kernel untrustworthy.
  */
-int pvboot_patch(const struct platform *pf)
+void pvboot_op_funcs(const struct platform *pf, uint64_t func[PV_NR_OPS])
 {
 	const uintptr_t *slot = (const uintptr_t *)pf->ops;
-	uint64_t func[PV_NR_OPS]; /* the planner's addresses are 64-bit */
-	int err;
 
 	for (unsigned op = 0; op < PV_NR_OPS; op++)
 		func[op] = slot[op];
+}
+
+int pvboot_patch(const struct platform *pf)
+{
+	uint64_t func[PV_NR_OPS];
+	int err;
+
+	pvboot_op_funcs(pf, func);
 
 	state.hdr = (const struct pv_table_hdr *)__pv_table_start;
 	state.table_size = (uint64_t)(__pv_table_end - __pv_table_start);
