@@ -93,7 +93,7 @@ ALL += $(I386_IMAGES)
 .PHONY: i386
 i386: $(I386_IMAGES)
 
-TESTS += $(addprefix tests/boot/i386/,modes.t pv-n.t fault.t mem-2g.t) tests/tools/elf32.t
+TESTS += $(addprefix tests/boot/i386/,modes.t pv-n.t fault.t mem-2g.t bench.t) tests/tools/elf32.t
 
 # make ARCH=i386: the i386 images alone.
 ifeq ($(ARCH),i386)
