@@ -38,6 +38,18 @@ is $rc 1 "a call through the wrong slot fails"
 like $T/err "^elfscan: $T/bad.elf: kernel_finish\\+0x$site: calls pv_ops.irq_enable, record says irq_disable$" \
 	"named by func+off, 4-byte slots"
 
+# native_irq_disable is cli; ret.  0x49 is dec %ecx in 32-bit mode (a REX
+# prefix in 64-bit mode): a CALLEE body writing %ecx, which the clobber
+# proof must see by decoding in 32-bit mode.
+fn=$(nm $RAW | awk '$3 == "native_irq_disable" { print $1 }')
+cp $RAW $T/clob.elf
+printf '\111' | dd of=$T/clob.elf bs=1 \
+	seek=$(( 0x$fn - 0x${text% *} + 0x${text#* } )) conv=notrunc 2>/dev/null
+run $E --emit-table $T/clob.elf -o $T/clob2.elf
+is $rc 1 "a CALLEE body writing %ecx fails the seal"
+like $T/err "native_irq_disable\\+0x0: writes %ecx, class callee allows %eax %edx$" \
+	"the i386 clobber rule (regparm: %eax %edx), 32-bit register names"
+
 cp $RAW $T/arm.elf
 printf '\050' | dd of=$T/arm.elf bs=1 seek=18 conv=notrunc 2>/dev/null
 run $E $T/arm.elf
