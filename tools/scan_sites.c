@@ -352,12 +352,6 @@ static int check_native(struct scan *sc, const struct scan_site *s,
 	}
 	call.addr = s->pair;
 	call.len = s->pair_len;
-	/* its length is its own record's: bound it before reading the call */
-	if (call.len < PV_SITE_MIN || call.len > PV_SITE_MAX) {
-		scan_error(sc, s->addr, "stub call length %u not %u..%u",
-			   call.len, PV_SITE_MIN, PV_SITE_MAX);
-		return -1;
-	}
 	sec = elf_sec_by_addr(sc->img, call.addr, call.len);
 	b = sec->bytes + (call.addr - sec->addr);
 	return check_call(sc, &call, b) || check_padding(sc, &call, b) ? -1 : 0;
