@@ -281,7 +281,8 @@ static int usage(void)
 	fprintf(stderr, "usage: " TOOL " --out PREFIX [--linux F.json] "
 			"[--qemu VERSION] [--xen VERSION] [--xen-note TEXT] "
 			"ENV:BOOT:RUN=LOG...\n"
-			"  ENV native|xen|i386, BOOT pv_n|nopatch|noinline|full\n");
+			"  ENV native|xen|i386, "
+			"BOOT pv_n|nopatch|noinline|full\n");
 	return 2;
 }
 

@@ -102,7 +102,7 @@
 .set pv_op_counter__, 0
 #define PV_OP_ASM_DEF__(name, grp, cls, ret, params)                           \
 	.set PV_OP_##name, pv_op_counter__;                                    \
-	.set PV_SLOT_##name, pv_op_counter__ * PV_SLOT_BYTES__;                              \
+	.set PV_SLOT_##name, pv_op_counter__ * PV_SLOT_BYTES__;                 \
 	.set pv_op_counter__, pv_op_counter__ + 1;
 PV_OP_TABLE(PV_OP_ASM_DEF__)
 #undef PV_OP_ASM_DEF__

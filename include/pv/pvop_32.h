@@ -122,7 +122,7 @@ extern struct pv_ops pv_ops;
 		unsigned long long pv__c = (c);                                \
 		_Static_assert(sizeof(a) == 4 && sizeof(b) == 4 &&             \
 				       sizeof(c) == 8,                         \
-			       #op ": only (word, word, 64-bit) is supported"); \
+			       #op ": only (word, word, 64-bit)");              \
 		PV32__PUT(pv__w, pv__n, a);                                    \
 		PV32__PUT(pv__w, pv__n, b);                                    \
 		PV32__CALL(op, pv__w, 2, "pushl %[s1]\n\tpushl %[s0]\n",       \
@@ -141,8 +141,9 @@ extern struct pv_ops pv_ops;
 		PV32__PUT(pv__w, pv__n, a);                                    \
 		PV32__PUT(pv__w, pv__n, b);                                    \
 		PV32__PUT(pv__w, pv__n, c);                                    \
-		PV32__CALL(op, pv__w, 3, "pushl %[s0]\n", "\taddl $4, %%esp\n", \
-			   , [s0] "r"((unsigned long)PV32__U64(d)));                          \
+		PV32__CALL(op, pv__w, 3, "pushl %[s0]\n",                      \
+			   "\taddl $4, %%esp\n", ,                              \
+			   [s0] "r"((unsigned long)PV32__U64(d)));              \
 	})
 
 /* Callee-save sites: at most one argument (two words), %eax and %edx

@@ -27,8 +27,8 @@ static volatile unsigned long long sink;
  */
 #define BENCH_MARK(name)						\
 	__asm__ volatile("661:\n\t.pushsection .rodata, \"a\"\n\t"	\
-			 ".balign 8\nmark_" #name ":\n\t" BENCH_MARK_WORD "\n\t"	\
-			 ".popsection")
+			 ".balign 8\nmark_" #name ":\n\t"			\
+			 BENCH_MARK_WORD "\n\t.popsection")
 extern const uint64_t mark_loop, mark_irq_crit, mark_irq_pair,
 	mark_pte_flush, mark_sched_clock, mark_cr3_switch;
 

@@ -13,7 +13,8 @@ int probe_read_u64(const volatile void *p, uint64_t *v)
 			 ".pushsection .fixup, \"ax\"\n"
 			 "3:\tmovl %[efault], %[err]\n\t"
 			 "jmp 2b\n\t"
-			 ".popsection\n\t" EXTABLE("1b", "3b") EXTABLE("4b", "3b")
+			 ".popsection\n\t" EXTABLE("1b", "3b")
+			 EXTABLE("4b", "3b")
 			 : [lo] "+r"(lo), [hi] "+r"(hi), [err] "+r"(err)
 			 : [p] "r"(p), [efault] "i"(-PV_EFAULT)
 			 : "memory");
@@ -32,10 +33,12 @@ int probe_write_u64(volatile void *p, uint64_t v)
 			 ".pushsection .fixup, \"ax\"\n"
 			 "3:\tmovl %[efault], %[err]\n\t"
 			 "jmp 2b\n\t"
-			 ".popsection\n\t" EXTABLE("1b", "3b") EXTABLE("4b", "3b")
+			 ".popsection\n\t" EXTABLE("1b", "3b")
+			 EXTABLE("4b", "3b")
 			 : [err] "+r"(err)
 			 : [p] "r"(p), [lo] "r"((uint32_t)v),
-			   [hi] "r"((uint32_t)(v >> 32)), [efault] "i"(-PV_EFAULT)
+			   [hi] "r"((uint32_t)(v >> 32)),
+			   [efault] "i"(-PV_EFAULT)
 			 : "memory");
 	return err;
 }
