@@ -48,7 +48,7 @@ $(BUILD)/tests/tools/mutate: tests/tools/mutate.c
 
 # Fixture images: hand-made objects linked like the kernel.
 FIX_DIR := $(BUILD)/tests/tools/fixtures
-FIX_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -Iinclude \
+FIX_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -MMD -MP -Iinclude \
 	-DPV_SITE_LEN=$(SITE_LEN) -ffreestanding -fno-pic -fno-pie \
 	-mcmodel=kernel -mno-red-zone -fno-asynchronous-unwind-tables \
 	-fcf-protection=none -fno-stack-protector

@@ -51,10 +51,24 @@ void xen_clock_init(void)
 	clock_base = pvclock_ns();
 }
 
-/* Nanoseconds since boot (native: since the TSC calibration). */
+/*
+ * Nanoseconds since boot (native: since the TSC calibration), never less
+ * than the last value returned: Xen's periodic recalibration may move
+ * system_time back a little against the TSC extrapolation (Linux clamps
+ * to its last value for the same reason, pvclock_clocksource_read).  One
+ * vCPU: a plain load and store, no lock on this hot path.
+ */
+static unsigned long long clock_last;
+
 unsigned long long xen_sched_clock(void)
 {
-	return pvclock_ns() - clock_base;
+	unsigned long long ns = pvclock_ns();
+	unsigned long long now = ns > clock_base ? ns - clock_base : 0;
+
+	if (now < clock_last)
+		return clock_last;
+	clock_last = now;
+	return now;
 }
 
 /* runnable + offline so far: Xen counts them from the vCPU's creation. */
