@@ -53,7 +53,7 @@ set +e
 cases="pv-boot:pv pv-control:pv pv-reboot:pv pv-destroy:pv pv-nostore:pv
 pv-small:pv pv-badtable:pvbad pv-two:pv,linux"
 # shellcheck disable=SC2046
-scripts/run-domu --quiet --timeout 280 --out "$out" \
+scripts/run-domu --quiet --timeout 600 --out "$out" \
 	--guest "pv=$kernel:selftest" --guest "pvbad=$out/badtable.elf" \
 	--linux $(printf -- '--test %s ' $cases) 2>"$log"
 rc=$?
