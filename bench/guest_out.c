@@ -49,6 +49,43 @@ static void md_hot_native(FILE *f, const struct g_report *r)
 	      "for one of the path's ops.\n", f);
 }
 
+/* The i386 kernel (issue 16): its own PV=n is the base. */
+static void md_hot_i386(FILE *f, const struct g_report *r)
+{
+	if (!r->measured[G_I386])
+		return;
+	fputs("\n### i386 native (QEMU TCG): instructions per iteration\n\n"
+	      "| path | PV=n | nopatch | noinline | full |\n"
+	      "|---|---:|---:|---:|---:|\n", f);
+	for (unsigned p = 0; p < r->npaths; p++) {
+		fprintf(f, "| %s |", r->path[p]);
+		for (unsigned m = 0; m < G_NR_MODES; m++)
+			md_fig(f, r->cell[G_I386][p][m].value,
+			       g_base_env(r, G_I386, p), m == G_PV_N);
+		fputc('\n', f);
+	}
+	fputs("\nThe same paths in the i386 kernel (`make ARCH=i386`, "
+	      "docs/i386.md): x and (+n) against the i386 PV=n build. Its "
+	      "sites are call sites patched to templates (no native sites): "
+	      "a one-instruction template is 7 prefixes, the instruction and "
+	      "a NOP in a 15-byte site, and the regparm registers are fixed "
+	      "where the x86-64 native sites use the compiler's.\n", f);
+}
+
+/* The separator row of a table: label columns, then one per platform
+ * measured. */
+static void md_sep(FILE *f, const struct g_report *r, unsigned labels)
+{
+	fputc('\n', f);
+	fputc('|', f);
+	for (unsigned i = 0; i < labels; i++)
+		fputs(i ? "---:|" : "---|", f);
+	for (unsigned e = 0; e < G_NR_ENVS; e++)
+		if (r->measured[e])
+			fputs("---:|", f);
+	fputc('\n', f);
+}
+
 /*
  * Hypercalls per iteration Linux 6.1 makes for the same ops as a Xen PV
  * guest, outside lazy mode, from arch/x86/xen/mmu_pv.c: xen_set_pte is
@@ -269,8 +306,7 @@ static void md_patch(FILE *f, const struct g_report *r)
 	for (unsigned e = 0; e < G_NR_ENVS; e++)
 		if (r->measured[e])
 			fprintf(f, " %s |", g_env_labels[e]);
-	fputs(r->measured[G_XEN] ? "\n|---|---:|---:|\n" : "\n|---|---:|\n",
-	      f);
+	md_sep(f, r, 1);
 	md_patch_rows(f, r);
 	fputs("\nThe kernel single-steps `pv_patch_table` over its own site "
 	      "table with its own backend, writing into a copy of its text "
@@ -290,8 +326,7 @@ static void md_checks(FILE *f, const struct g_report *r)
 	for (unsigned e = 0; e < G_NR_ENVS; e++)
 		if (r->measured[e])
 			fprintf(f, " %s |", g_env_labels[e]);
-	fputs(r->measured[G_XEN] ? "\n|---|---:|---:|---:|\n" :
-				   "\n|---|---:|---:|\n", f);
+	md_sep(f, r, 2);
 	for (unsigned i = 0; i < 3; i++) {
 		const struct bench_json *j = g_find(r, G_NATIVE, G_CHECK,
 						    "seq", seq[i]);
@@ -347,11 +382,12 @@ static void md_headline(FILE *f, const struct g_report *r)
 			md_headline_xen(f, r);
 			continue;
 		}
-		fprintf(f, "%s %s", e ? ";" : "", e ? "Xen PV Dom0" :
-						      "natively");
+		fprintf(f, "%s %s", e ? ";" : "",
+			e == G_I386 ? "i386 natively (to its PV=n)" :
+				      "natively");
 		for (unsigned p = 0, n = 0; p < r->npaths; p++) {
 			double v = r->cell[e][p][G_FULL].value;
-			double b = g_base(r, p);
+			double b = g_base_env(r, e, p);
 
 			if (!strcmp(r->path[p], "loop"))
 				continue; /* the loop alone: not a path */
@@ -375,6 +411,7 @@ void g_md(FILE *f, const struct g_report *r)
 				     "not measured", r->date);
 	md_headline(f, r);
 	md_hot_native(f, r);
+	md_hot_i386(f, r);
 	md_hot_xen(f, r);
 	md_spread(f, r);
 	md_patch(f, r);
@@ -449,7 +486,7 @@ static void json_hot_row(FILE *f, const struct g_report *r, unsigned e,
 			 unsigned p, unsigned m, int *first)
 {
 	const struct g_cell *c = &r->cell[e][p][m];
-	double b = g_base(r, p);
+	double b = g_base_env(r, e, p);
 
 	if (!c->n)
 		return;
@@ -462,7 +499,8 @@ static void json_hot_row(FILE *f, const struct g_report *r, unsigned e,
 	put_num(f, "instructions", c->value, ", ");
 	put_num(f, "instructions_ratio", c->value / b, ", ");
 	put_num(f, "instructions_extra", c->value - b, ", ");
-	put_str(f, "ratio_to", "qemu-native pv_n", ", ");
+	put_str(f, "ratio_to", e == G_I386 ? "qemu-native-i386 pv_n" :
+					     "qemu-native pv_n", ", ");
 	fprintf(f, "\"identical\": %s, \"least_equal\": %s, ",
 		c->identical ? "true" : "false", c->stable ? "true" : "false");
 	json_samples(f, r, c);
@@ -501,8 +539,10 @@ static int same_in_all(const struct g_report *r, const struct g_item *a)
  * printed them, as rows. */
 static void json_kernel_rows(FILE *f, const struct g_report *r, int *first)
 {
-	int log_of[2][G_NR_ENVS] = { { -1, -1 }, { -1, -1 } };
+	int log_of[2][G_NR_ENVS];
 
+	for (unsigned e = 0; e < G_NR_ENVS; e++)
+		log_of[0][e] = log_of[1][e] = -1;
 	for (unsigned i = 0; i < r->nitems; i++) {
 		const struct g_item *it = &r->item[i];
 		int k = it->kind == G_PATCH ? 0 : it->kind == G_CHECK ? 1 : -1;
@@ -562,7 +602,8 @@ static void json_head(FILE *f, const struct g_report *r)
 	put_str(f, "per_iteration", "least iteration (instructions between "
 		"two passes of a mark in the loop); mean = (count(200) - "
 		"count(100)) / 100; 3 runs", ", ");
-	put_str(f, "ratios", "to the native PV=n build's figure", "},\n");
+	put_str(f, "ratios", "to the native PV=n build's figure (the "
+		"i386 kernel's rows: to the i386 PV=n build's)", "},\n");
 	fprintf(f, "  \"xen\": {\"measured\": %s, ",
 		r->measured[G_XEN] ? "true" : "false");
 	put_str(f, "note", r->measured[G_XEN] ? NULL :
@@ -613,7 +654,7 @@ int g_write_dat(const struct g_report *r, const char *file)
 	      "xen_full\n", f);
 	for (unsigned p = 0; p < r->npaths; p++) {
 		fprintf(f, "%s", r->path[p]);
-		for (unsigned e = 0; e < G_NR_ENVS; e++) {
+		for (unsigned e = 0; e <= G_XEN; e++) { /* the plot's two */
 			for (unsigned m = e ? G_NOPATCH : G_PV_N;
 			     m < G_NR_MODES; m++) {
 				double v = r->cell[e][p][m].value;

@@ -8,9 +8,9 @@
 
 #define TOOL "guest_report"
 
-const char *const g_env_names[G_NR_ENVS] = { "native", "xen" };
-const char *const g_env_labels[G_NR_ENVS] = { "qemu-native",
-					      "xen-pv-dom0" };
+const char *const g_env_names[G_NR_ENVS] = { "native", "xen", "i386" };
+const char *const g_env_labels[G_NR_ENVS] = { "qemu-native", "xen-pv-dom0",
+					      "qemu-native-i386" };
 const char *const g_mode_names[G_NR_MODES] = { "pv_n", "nopatch",
 					       "noinline", "full" };
 
@@ -204,6 +204,11 @@ double g_base(const struct g_report *r, unsigned path)
 	return r->cell[G_NATIVE][path][G_PV_N].value;
 }
 
+double g_base_env(const struct g_report *r, unsigned env, unsigned path)
+{
+	return r->cell[env == G_I386 ? G_I386 : G_NATIVE][path][G_PV_N].value;
+}
+
 /*
  * A path as the Linux 6.1 ops of bench/linux61-reference.json, plus what
  * Linux adds around them: local_irq_restore() is not an op since 5.11 but
@@ -276,7 +281,8 @@ static int usage(void)
 	fprintf(stderr, "usage: " TOOL " --out PREFIX [--linux F.json] "
 			"[--qemu VERSION] [--xen VERSION] [--xen-note TEXT] "
 			"ENV:BOOT:RUN=LOG...\n"
-			"  ENV native|xen, BOOT pv_n|nopatch|noinline|full\n");
+			"  ENV native|xen|i386, "
+			"BOOT pv_n|nopatch|noinline|full\n");
 	return 2;
 }
 

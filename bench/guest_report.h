@@ -11,7 +11,8 @@
 #define G_MAX_SAMPLES 32
 #define G_MAX_ITEMS 1024
 
-enum g_env { G_NATIVE, G_XEN, G_NR_ENVS };
+/* G_I386: the i386 kernel natively (issue 16), its ratios to its own PV=n. */
+enum g_env { G_NATIVE, G_XEN, G_I386, G_NR_ENVS };
 enum g_mode { G_PV_N, G_NOPATCH, G_NOINLINE, G_FULL, G_NR_MODES };
 enum g_kind { G_INSN, G_PATCH, G_CHECK, G_DONE };
 
@@ -84,6 +85,8 @@ int g_linux(const struct g_report *r, unsigned path, const char *plat,
 /* How g_linux composes the path's count, or NULL. */
 const char *g_linux_how(const struct g_report *r, unsigned path);
 double g_base(const struct g_report *r, unsigned path);
+/* The same for a platform: the i386 kernel's PV=n for G_I386. */
+double g_base_env(const struct g_report *r, unsigned env, unsigned path);
 
 /* guest_out.c: the outputs. */
 int g_write_md(const struct g_report *r, const char *file);

@@ -55,7 +55,8 @@ $(BENCH_OUT)/guest_report.o $(BENCH_OUT)/guest_out.o: bench/guest_report.h
 $(GUEST_REPORT): $(GUEST_REPORT_OBJS)
 	$(Q)$(CC) $(BENCH_CFLAGS) -o $@ $(GUEST_REPORT_OBJS) -lm
 ALL += $(GUEST_REPORT)
-GUEST_KERNELS := $(BUILD)/kernel/kernel.elf $(BUILD)/kernel-nopv/kernel.elf
+GUEST_KERNELS := $(BUILD)/kernel/kernel.elf $(BUILD)/kernel-nopv/kernel.elf \
+	$(BUILD)/i386/kernel/kernel.elf $(BUILD)/i386/kernel-nopv/kernel.elf
 
 # bench-user: the userspace part alone; bench-guest: the in-guest part
 # alone; make bench: bench/run, both, and the merged summary.

@@ -27,5 +27,9 @@ $(INSN_DIFF): $(INSN_DIFF_OBJS)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(HOST_LDFLAGS) $(INSN_DIFF_OBJS) -lelf -lZydis -o $@
 
-ALL += $(INSN_UNIT) $(INSN_DIFF)
+# A real 32-bit binary for the sweep (issue 16): Debian's libc6-i386.
+$(BUILD)/i386/libc/libc.so.6: scripts/fetch-libc-i386
+	$(Q)scripts/fetch-libc-i386 >/dev/null
+
+ALL += $(INSN_UNIT) $(INSN_DIFF) $(BUILD)/i386/libc/libc.so.6
 TESTS += tests/unit/insn.t tests/tools/insn-vs-zydis.t

@@ -9,8 +9,13 @@ $(BUILD)/tests/unit/test_patch: tests/unit/test_patch.c $(PV_HOST_OBJS)
 $(BUILD)/tests/unit/test_selfpatch: tests/unit/test_selfpatch.c $(LIBPV_DEPS)
 	$(call LIBPV_LINK,tests/unit/test_selfpatch.c,-lcmocka)
 
-ALL += $(BUILD)/tests/unit/test_patch $(BUILD)/tests/unit/test_selfpatch
-TESTS += tests/unit/patch.t tests/unit/selfpatch.t
+$(BUILD)/tests/unit/test_patch32: tests/unit/test_patch32.c $(PV_HOST_OBJS)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(UNIT_CFLAGS) -o $@ $^ -lcmocka
+
+ALL += $(BUILD)/tests/unit/test_patch $(BUILD)/tests/unit/test_selfpatch \
+	$(BUILD)/tests/unit/test_patch32
+TESTS += tests/unit/patch.t tests/unit/selfpatch.t tests/unit/patch32.t
 
 $(BUILD)/tests/unit/test_abi: tests/unit/test_abi.c $(LIBPV_DEPS)
 	$(call LIBPV_LINK,tests/unit/test_abi.c,-lcmocka)

@@ -5,23 +5,28 @@
 #include <Zydis/Zydis.h>
 
 #include "disasm.h"
+#include "insn.h"
 
 unsigned disasm_one(const uint8_t *p, size_t avail, uint64_t addr, char *buf,
 		    size_t len)
 {
 	static ZydisDecoder dec;
 	static ZydisFormatter fmt;
-	static int ready;
+	static int ready; /* the pv_code_mode the decoder was set up for */
 	ZydisDecodedInstruction in;
 	ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
 
-	if (!ready) {
-		ZydisDecoderInit(&dec, ZYDIS_MACHINE_MODE_LONG_64,
-				 ZYDIS_STACK_WIDTH_64);
+	if (ready != (int)pv_code_mode) { /* the image's word size */
+		if (pv_code_mode == PV_MODE_32)
+			ZydisDecoderInit(&dec, ZYDIS_MACHINE_MODE_LEGACY_32,
+					 ZYDIS_STACK_WIDTH_32);
+		else
+			ZydisDecoderInit(&dec, ZYDIS_MACHINE_MODE_LONG_64,
+					 ZYDIS_STACK_WIDTH_64);
 		ZydisFormatterInit(&fmt, ZYDIS_FORMATTER_STYLE_ATT);
 		ZydisFormatterSetProperty(
 		    &fmt, ZYDIS_FORMATTER_PROP_HEX_UPPERCASE, ZYAN_FALSE);
-		ready = 1;
+		ready = (int)pv_code_mode;
 	}
 	if (!ZYAN_SUCCESS(ZydisDecoderDecodeFull(&dec, p, avail, &in, ops)) ||
 	    !ZYAN_SUCCESS(ZydisFormatterFormatInstruction(

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "elf_image.h"
+#include "insn.h"
 
 static void vmsg(const struct elf_image *img, const char *where,
 		 const char *fmt, va_list ap)
@@ -84,23 +85,29 @@ static int check_ehdr(struct elf_image *img)
 {
 	if (elf_kind(img->elf) != ELF_K_ELF)
 		return elf_err(img, NULL, "not an ELF file");
-	if (gelf_getclass(img->elf) != ELFCLASS64)
-		return elf_err(img, "e_ident", "wrong class: not ELF64");
+	img->is32 = gelf_getclass(img->elf) == ELFCLASS32;
+	if (!img->is32 && gelf_getclass(img->elf) != ELFCLASS64)
+		return elf_err(img, "e_ident",
+			       "wrong class: not ELF64 or ELF32");
 	if (!gelf_getehdr(img->elf, &img->eh))
 		return elf_err_libelf(img, "gelf_getehdr");
 	if (img->eh.e_ident[EI_DATA] != ELFDATA2LSB)
 		return elf_err(img, "e_ident", "not little-endian");
-	if (img->eh.e_machine != EM_X86_64)
-		return elf_err(img, "e_machine", "wrong machine %u: not x86-64",
-			       img->eh.e_machine);
+	if (img->eh.e_machine != (img->is32 ? EM_386 : EM_X86_64))
+		return elf_err(img, "e_machine", "wrong machine %u: not %s",
+			       img->eh.e_machine,
+			       img->is32 ? "i386 (ELF32)" : "x86-64 (ELF64)");
 	if (img->eh.e_type != ET_EXEC && img->eh.e_type != ET_DYN &&
 	    img->eh.e_type != ET_REL)
 		return elf_err(img, "e_type", "unsupported ELF type %u",
 			       img->eh.e_type);
-	if (img->eh.e_shentsize != sizeof(Elf64_Shdr))
+	if (img->eh.e_shentsize !=
+	    (img->is32 ? sizeof(Elf32_Shdr) : sizeof(Elf64_Shdr)))
 		return elf_err(img, "e_shentsize", "bad section header size %u",
 			       img->eh.e_shentsize);
 	img->rel = img->eh.e_type == ET_REL;
+	/* The decoder, the call form and the class clobbers follow the file. */
+	pv_code_mode = img->is32 ? PV_MODE_32 : PV_MODE_64;
 	return 0;
 }
 
@@ -142,7 +149,7 @@ static int load_secs(struct elf_image *img)
 	if (elf_getshdrstrndx(img->elf, &shstrndx) < 0)
 		return elf_err_libelf(img, "elf_getshdrstrndx");
 	if (img->eh.e_shoff > img->size ||
-	    n > (img->size - img->eh.e_shoff) / sizeof(Elf64_Shdr))
+	    n > (img->size - img->eh.e_shoff) / img->eh.e_shentsize)
 		return elf_err(img, "e_shoff",
 			       "section headers past end of file");
 	if (n == 0 || shstrndx >= n)

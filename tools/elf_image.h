@@ -33,6 +33,7 @@ struct elf_image {
 	Elf *elf;
 	GElf_Ehdr eh;
 	int rel; /* ET_REL: relocations applied to work */
+	int is32; /* ELFCLASS32, EM_386: decoded in 32-bit mode */
 	size_t nsecs;
 	struct elf_sec *secs;
 	size_t nsyms;

@@ -97,12 +97,12 @@ static int read_syms(struct elf_image *img, struct elf_sec *st, Elf_Data *d)
 int elf_load_syms(struct elf_image *img)
 {
 	struct elf_sec *st = find_symtab(img);
+	size_t symsz = img->is32 ? sizeof(Elf32_Sym) : sizeof(Elf64_Sym);
 	Elf_Data *d;
 
 	if (!st)
 		return index_funcs(img);
-	if (st->sh.sh_entsize != sizeof(Elf64_Sym) ||
-	    st->sh.sh_size % sizeof(Elf64_Sym))
+	if (st->sh.sh_entsize != symsz || st->sh.sh_size % symsz)
 		return elf_err(img, st->name, "bad symbol entry size");
 	if (st->sh.sh_link >= img->nsecs ||
 	    img->secs[st->sh.sh_link].sh.sh_type != SHT_STRTAB)
@@ -110,7 +110,7 @@ int elf_load_syms(struct elf_image *img)
 	d = elf_getdata(elf_getscn(img->elf, st->idx), NULL);
 	if (!d)
 		return elf_err_libelf(img, "elf_getdata");
-	img->nsyms = st->sh.sh_size / sizeof(Elf64_Sym);
+	img->nsyms = st->sh.sh_size / symsz;
 	img->syms = calloc(img->nsyms + 1, sizeof(*img->syms));
 	if (!img->syms)
 		return elf_err(img, NULL, "out of memory");

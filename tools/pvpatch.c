@@ -168,7 +168,7 @@ static int lengths(struct elf_image *img, const char *name)
 	while (off < s->sh.sh_size) {
 		struct pv_insn in;
 		int l = pv_insn_decode(s->bytes + off, s->sh.sh_size - off,
-				       PV_MODE_64, &in);
+				       pv_code_mode, &in);
 
 		if (l <= 0) {
 			printf("%llu invalid\n", (unsigned long long)off);

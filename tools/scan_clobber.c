@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "pv/template.h"
+#include "insn.h"
 #include "scan_flow.h"
 
 static const char *const reg_names[FLOW_NREGS] = {
@@ -11,9 +12,17 @@ static const char *const reg_names[FLOW_NREGS] = {
 	"r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15",
 };
 
-/* "%rax %rcx" (and "%rflags"), or "nothing". */
+/* The same registers in an ELF32 image (only the first 8 exist). */
+static const char *const reg_names_32[FLOW_NREGS] = {
+	"eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi",
+	"r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15",
+};
+
+/* "%rax %rcx" (and "%rflags"), or "nothing"; i386: "%eax ... %eflags". */
 const char *scan_regs_str(uint16_t mask, int flags, char *buf, size_t len)
 {
+	int is32 = pv_code_mode == PV_MODE_32;
+	const char *const *names = is32 ? reg_names_32 : reg_names;
 	size_t n = 0;
 
 	buf[0] = 0;
@@ -21,7 +30,8 @@ const char *scan_regs_str(uint16_t mask, int flags, char *buf, size_t len)
 		if (i < FLOW_NREGS ? mask >> i & 1 : flags)
 			n += (size_t)snprintf(buf + n, len - n, "%s%%%s",
 					      n ? " " : "",
-					      i < FLOW_NREGS ? reg_names[i]
+					      i < FLOW_NREGS ? names[i]
+					      : is32	     ? "eflags"
 							     : "rflags");
 	if (!n)
 		snprintf(buf, len, "nothing");

@@ -34,7 +34,7 @@ const uint8_t *flow_insn_at(const struct elf_image *img, uint64_t a,
 		return NULL;
 	avail = sec->addr + sec->sh.sh_size - a;
 	p = elf_ptr(img, a, avail < 15 ? avail : 15);
-	if (!p || pv_insn_decode(p, avail < 15 ? avail : 15, PV_MODE_64, in) < 0)
+	if (!p || pv_insn_decode(p, avail < 15 ? avail : 15, pv_code_mode, in) < 0)
 		return NULL;
 	return p;
 }
@@ -140,11 +140,13 @@ static void rsp_add(struct flow_state *s, int64_t bytes, unsigned me)
 
 	if (s->lost)
 		return;
-	if (bytes % 8 || bytes > 8 * 4096 || bytes < -8 * 4096) {
+	int64_t w = pv_ptr_bytes(); /* a pushed word: 8, or 4 on i386 */
+
+	if (bytes % w || bytes > w * 4096 || bytes < -w * 4096) {
 		flow_set_lost(s, me);
 		return;
 	}
-	d = s->depth - bytes / 8;
+	d = s->depth - bytes / w;
 	for (int64_t i = s->depth; i < d && i < FLOW_SLOTS; i++)
 		if (i >= 0)
 			s->slot[i] = V_W | me; /* sub: new, unknown words */
@@ -210,9 +212,10 @@ static void mem_write(struct flow_state *s, const struct pv_insn *in,
 	if (!r)
 		return;
 	for (int i = 0; i < s->depth && i < FLOW_SLOTS; i++) {
-		int64_t off = 8 * (int64_t)(s->depth - 1 - i); /* from rsp */
+		int64_t w = pv_ptr_bytes();
+		int64_t off = w * (s->depth - 1 - i); /* from rsp */
 
-		if (r < 0 || (d < off + 8 && d + 8 > off))
+		if (r < 0 || (d < off + w && d + w > off))
 			s->slot[i] = V_W | me;
 	}
 }
@@ -222,7 +225,9 @@ static int rsp_arith(const struct pv_insn *in, const uint8_t *p, int64_t *bytes)
 {
 	int32_t d;
 
-	if (in->map || !(in->rex & 8) || (in->rex & 5))
+	/* 64-bit mode: REX.W on rsp itself; 32-bit: no REX at all */
+	if (in->map || (in->rex & 5) ||
+	    (pv_code_mode == PV_MODE_64 && !(in->rex & 8)))
 		return 0;
 	if ((in->opcode == 0x81 || in->opcode == 0x83) && in->modrm >> 6 == 3 &&
 	    (in->modrm & 7) == RSP && ((in->modrm >> 3 & 7) % 5) == 0) {

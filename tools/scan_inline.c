@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "scan.h"
+#include "insn.h"
 
 static const struct {
 	const char *name;
@@ -28,19 +29,23 @@ int scan_backend_funcs(struct elf_image *img, const char *name,
 	char sname[64];
 	const struct elf_sym *s;
 	const uint8_t *p;
+	unsigned w = pv_ptr_bytes(); /* 4 in an ELF32 image */
 
 	snprintf(sname, sizeof(sname), "%s_pv_ops", name);
 	s = elf_sym_by_name(img, sname);
 	*sym = s;
 	if (!s)
 		return 0;
-	if (s->size && s->size != 8ull * PV_NR_OPS)
+	if (s->size && s->size != (uint64_t)w * PV_NR_OPS)
 		return elf_err(img, sname, "size %llu, struct pv_ops is %u",
-			       (unsigned long long)s->size, 8 * PV_NR_OPS);
-	p = elf_ptr(img, s->addr, 8ull * PV_NR_OPS);
+			       (unsigned long long)s->size, w * PV_NR_OPS);
+	p = elf_ptr(img, s->addr, (uint64_t)w * PV_NR_OPS);
 	if (!p)
 		return elf_err(img, sname, "not within the file's sections");
-	memcpy(func, p, 8ull * PV_NR_OPS);
+	for (unsigned i = 0; i < PV_NR_OPS; i++) { /* little-endian slots */
+		func[i] = 0;
+		memcpy(&func[i], p + (size_t)i * w, w);
+	}
 	return 1;
 }
 

@@ -222,11 +222,13 @@ static int check_record(struct scan *sc, const struct scan_site *s)
 	return 0;
 }
 
-/* The call must be `ff 15 disp32` aimed at pv_ops + 8 * op. */
+/* The call must be `ff 15 disp32` aimed at pv_ops + 8 * op (i386: an
+ * absolute `ff 15 abs32` at pv_ops + 4 * op). */
 static int check_call(struct scan *sc, const struct scan_site *s,
 		      const uint8_t *b)
 {
-	uint64_t want = sc->pv_ops + 8ull * s->op, got;
+	unsigned w = pv_ptr_bytes();
+	uint64_t want = sc->pv_ops + (uint64_t)w * s->op, got;
 	int32_t disp;
 	char dis[96];
 
@@ -245,13 +247,15 @@ static int check_call(struct scan *sc, const struct scan_site *s,
 		return -1;
 	}
 	memcpy(&disp, b + 2, 4);
-	got = s->addr + 6 + (uint64_t)(int64_t)disp;
+	got = pv_code_mode == PV_MODE_32
+		  ? (uint32_t)disp
+		  : s->addr + 6 + (uint64_t)(int64_t)disp;
 	if (got == want)
 		return 0;
-	if (got >= sc->pv_ops && got < sc->pv_ops + 8ull * PV_NR_OPS &&
-	    !((got - sc->pv_ops) % 8))
+	if (got >= sc->pv_ops && got < sc->pv_ops + (uint64_t)w * PV_NR_OPS &&
+	    !((got - sc->pv_ops) % w))
 		scan_error(sc, s->addr, "calls pv_ops.%s, record says %s",
-			   pv_op_name((unsigned)((got - sc->pv_ops) / 8)),
+			   pv_op_name((unsigned)((got - sc->pv_ops) / w)),
 			   pv_op_name(s->op));
 	else
 		scan_error(sc, s->addr, "call target 0x%llx is not pv_ops.%s",
@@ -272,7 +276,8 @@ static int check_padding(struct scan *sc, const struct scan_site *s,
 		return 0;
 	while (off < s->len) {
 		struct pv_insn in;
-		int l = pv_insn_decode(b + off, s->len - off, PV_MODE_64, &in);
+		int l =
+		    pv_insn_decode(b + off, s->len - off, pv_code_mode, &in);
 
 		if (l <= 0 || in.kind != PV_INSN_NOP) {
 			disasm_one(b + off, s->len - off, s->addr + off, dis,
@@ -295,7 +300,8 @@ static int check_native_insns(struct scan *sc, const struct scan_site *s,
 
 	while (off < s->len) {
 		struct pv_insn in;
-		int l = pv_insn_decode(b + off, s->len - off, PV_MODE_64, &in);
+		int l =
+		    pv_insn_decode(b + off, s->len - off, pv_code_mode, &in);
 
 		if (l <= 0) {
 			scan_error(sc, s->addr, "native site does not decode "

@@ -73,7 +73,7 @@ static int load_then_call(const struct scan *sc, const struct elf_sec *s,
 	for (i = 0; i < LOOKAHEAD && off < s->sh.sh_size; i++) {
 		struct pv_insn in;
 		int l = pv_insn_decode(s->bytes + off, s->sh.sh_size - off,
-				       PV_MODE_64, &in);
+				       pv_code_mode, &in);
 
 		if (l <= 0)
 			return 0;
@@ -89,20 +89,19 @@ static int load_then_call(const struct scan *sc, const struct elf_sec *s,
 static int classify(struct scan *sc, const struct elf_sec *s, uint64_t off,
 		    const struct pv_insn *in)
 {
-	uint64_t addr = s->addr + off;
-	uint64_t t = addr + in->len + (uint64_t)(int64_t)in->disp;
-	unsigned op, reg;
+	uint64_t addr = s->addr + off, t;
+	unsigned op, reg, w = pv_ptr_bytes();
 
-	if (!(in->flags & PV_INSN_F_RIPREL) || in->disp_len != 4 ||
-	    t < sc->pv_ops || t >= sc->pv_ops + 8ull * PV_NR_OPS ||
-	    (t - sc->pv_ops) % 8)
+	if (!pv_insn_abs_addr(in, addr, &t) || t < sc->pv_ops ||
+	    t >= sc->pv_ops + (uint64_t)w * PV_NR_OPS || (t - sc->pv_ops) % w)
 		return 0;
-	op = (unsigned)((t - sc->pv_ops) / 8);
+	op = (unsigned)((t - sc->pv_ops) / w);
 	if (in->kind == PV_INSN_CALL_IND)
 		return add_unannot(sc, addr, op, 0);
 	if (in->kind == PV_INSN_JMP_IND)
 		return add_unannot(sc, addr, op, 1);
-	if (in->map != 0 || in->opcode != 0x8b || !(in->rex & 8))
+	if (in->map != 0 || in->opcode != 0x8b ||
+	    (pv_code_mode == PV_MODE_64 && !(in->rex & 8)))
 		return 0;
 	reg = ((in->modrm >> 3) & 7) | (in->rex & 4) << 1;
 	if (load_then_call(sc, s, off + in->len, reg))
@@ -129,7 +128,7 @@ static int sweep(struct scan *sc, const struct elf_sec *s)
 			continue;
 		}
 		l = pv_insn_decode(s->bytes + off, s->sh.sh_size - off,
-				   PV_MODE_64, &in);
+				   pv_code_mode, &in);
 		if (l <= 0) {
 			off++;
 			continue;

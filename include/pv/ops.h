@@ -92,11 +92,17 @@
 #define PV_CLASS_NONE 2
 
 #ifdef __ASSEMBLER__
-/* gas counts the ops for us: PV_OP_<name> and PV_SLOT_<name> (byte offset). */
+/* gas counts the ops for us: PV_OP_<name> and PV_SLOT_<name> (byte offset,
+ * one pointer per op: 8 bytes on x86-64, 4 on i386). */
+#ifdef __i386__
+#define PV_SLOT_BYTES__ 4
+#else
+#define PV_SLOT_BYTES__ 8
+#endif
 .set pv_op_counter__, 0
 #define PV_OP_ASM_DEF__(name, grp, cls, ret, params)                           \
 	.set PV_OP_##name, pv_op_counter__;                                    \
-	.set PV_SLOT_##name, pv_op_counter__ * 8;                              \
+	.set PV_SLOT_##name, pv_op_counter__ * PV_SLOT_BYTES__;                 \
 	.set pv_op_counter__, pv_op_counter__ + 1;
 PV_OP_TABLE(PV_OP_ASM_DEF__)
 #undef PV_OP_ASM_DEF__

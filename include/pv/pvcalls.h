@@ -42,6 +42,9 @@ PV__IS_CALLEE(pte_val);
 	"rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11", "memory", \
 		"cc"
 #define PV__NF_OPS(op) PV__SITE_OPS(op, PV__CLASS_##op)
+#ifdef __i386__
+#include "pv/pvcalls_32.h" /* the native-site ops as call sites */
+#endif
 #endif
 
 /* irq */
@@ -65,7 +68,7 @@ static inline void pv_irq_enable(void)
 {
 	__native_irq_enable();
 }
-#else
+#elif !defined(__i386__) /* i386: call sites, pvcalls_32.h */
 static inline unsigned long pv_irq_save_fl(void)
 {
 	PV__SP;
@@ -166,7 +169,7 @@ static inline void pv_write_cr3(unsigned long v)
 {
 	__native_write_cr3(v);
 }
-#else
+#elif !defined(__i386__) /* i386: call sites, pvcalls_32.h */
 /* cr3 as a native site: an address-space switch is a hot path. */
 static inline unsigned long pv_read_cr3(void)
 {
@@ -291,7 +294,7 @@ static inline void pv_set_pte(unsigned long long *p, unsigned long long v)
 {
 	__native_set_entry(p, v);
 }
-#else
+#elif !defined(__i386__) /* i386: call sites, pvcalls_32.h */
 static inline void pv_set_pte(unsigned long long *p, unsigned long long v)
 {
 	PV__SP;
@@ -363,7 +366,7 @@ static inline void pv_flush_tlb_one_user(unsigned long va)
 {
 	__native_flush_tlb_one(va);
 }
-#else
+#elif !defined(__i386__) /* i386: call sites, pvcalls_32.h */
 static inline void pv_flush_tlb_one_user(unsigned long va)
 {
 	PV__SP;
@@ -398,7 +401,7 @@ static inline unsigned long long pv_sched_clock(void)
 {
 	return native_sched_clock();
 }
-#else
+#elif !defined(__i386__) /* i386: call sites, pvcalls_32.h */
 /* Natively a direct call, as PV=n's; on Xen a direct call in place. */
 static inline unsigned long long pv_sched_clock(void)
 {

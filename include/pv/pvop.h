@@ -15,7 +15,11 @@
  * The caller is responsible for the registers of the class.
  */
 .macro PV_SITE_ASM op, cls
+#ifdef __i386__
+7781:	call *pv_ops+PV_SLOT_\op
+#else
 7781:	call *pv_ops+PV_SLOT_\op(%rip)
+#endif
 7782:	.nops PV_SITE_LEN - (7782b - 7781b)
 	.pushsection .pv_sites, "a"
 	.balign 4
@@ -25,6 +29,8 @@
 	.byte \cls
 	.popsection
 .endm
+#elif defined(__i386__)
+#include "pv/pvop_32.h" /* the i386 site macros */
 #else
 
 extern struct pv_ops pv_ops;

@@ -29,6 +29,9 @@
 #define PV_CLOBBERS_CALLER                                                     \
 	(PV_REG_RAX | PV_REG_RCX | PV_REG_RDX | PV_REG_RSI | PV_REG_RDI |      \
 	 PV_REG_R8 | PV_REG_R9 | PV_REG_R10 | PV_REG_R11)
+/* The same on i386 (regparm(3), include/pv/pvop_32.h). */
+#define PV_CLOBBERS_CALLEE_32 (PV_REG_RAX | PV_REG_RDX)
+#define PV_CLOBBERS_CALLER_32 (PV_REG_RAX | PV_REG_RCX | PV_REG_RDX)
 
 /*
  * CPU features a template's bytes need (its record's features field).  The

@@ -1,9 +1,14 @@
 #!/bin/sh
-# ksyms.sh ELF: prints the assembly of the kernel's symbol table (function
+# ksyms.sh ELF [32]: prints the assembly of the kernel's symbol table (function
 # address and name, sorted), for "func+0xoff" in traps and pv.debug lines.
 # With ELF "-" it prints an empty table, for the first of the two links.
 set -eu
 elf=$1
+# A name pointer is 8 bytes either way: ELF32 images get .long + zero.
+name='.quad .Lks%d'
+if [ "${2:-}" = 32 ]; then
+	name='.long .Lks%d, 0'
+fi
 if [ "$elf" = - ]; then
 	syms=""
 else
@@ -21,12 +26,12 @@ if [ -z "$syms" ]; then
 	echo '__ksyms:'
 	exit 0
 fi
-echo "$syms" | awk '
+echo "$syms" | awk -v nm="$name" '
 	{ addr[NR] = $1; name[NR] = $2 }
 	END {
 		printf "\t.quad %d\n__ksyms:\n", NR
 		for (i = 1; i <= NR; i++)
-			printf "\t.quad 0x%s, .Lks%d\n", addr[i], i
+			printf "\t.quad 0x%s\n\t" nm "\n", addr[i], i
 		for (i = 1; i <= NR; i++)
 			printf ".Lks%d:\t.asciz \"%s\"\n", i, name[i]
 	}'

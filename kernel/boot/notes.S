@@ -2,7 +2,11 @@
  * from Xen's public elfnote.h; the Xen PV notes join these in issue 6. */
 #include <xen/elfnote.h>
 
+#ifdef __i386__
+#define KVBASE 0xc0000000 /* arch/i386/layout_32.h */
+#else
 #define KVBASE 0xffffffff80000000
+#endif
 
 /*
  * One note: namesz, descsz, type, "Xen", desc.  4-byte aligned as the
@@ -22,6 +26,10 @@
 
 /* PVH: 32-bit physical entry.  8 bytes: QEMU reads a 64-bit value.  (Macro
  * arguments split at spaces: write expressions without them.) */
+#ifdef __i386__ /* QEMU reads an ELF32 image's entry as 32 bits */
+XEN_NOTE XEN_ELFNOTE_PHYS32_ENTRY, .long, pvh_start-KVBASE
+#else
 XEN_NOTE XEN_ELFNOTE_PHYS32_ENTRY, .quad, pvh_start-KVBASE
+#endif
 
 	.section .note.GNU-stack, "", @progbits

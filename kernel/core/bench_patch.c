@@ -32,7 +32,7 @@ extern struct pv_inline_facts __pv_inline;
 
 static int in_shadow(uint64_t addr, uint32_t len)
 {
-	return addr >= (uint64_t)_stext && addr < shadow_end &&
+	return addr >= (uint64_t)(uintptr_t)_stext && addr < shadow_end &&
 	       len <= shadow_end - addr;
 }
 
@@ -41,8 +41,9 @@ static const uint8_t *sh_ptr(void *ctx, uint64_t addr, uint32_t len)
 {
 	(void)ctx;
 	if (in_shadow(addr, len))
-		return shadow + (addr - (uint64_t)_stext);
-	if (addr >= (uint64_t)_stext && addr < (uint64_t)_etext)
+		return shadow + (addr - (uint64_t)(uintptr_t)_stext);
+	if (addr >= (uint64_t)(uintptr_t)_stext &&
+	    addr < (uint64_t)(uintptr_t)_etext)
 		return NULL; /* would straddle the copy's end */
 	return kernel_image_ptr(addr, len);
 }
@@ -61,10 +62,11 @@ static int sh_write(void *ctx, uint64_t addr, const uint8_t *buf,
 		    uint32_t len)
 {
 	(void)ctx;
-	if (addr < (uint64_t)_stext || addr > (uint64_t)_etext ||
-	    len > (uint64_t)_etext - addr)
+	if (addr < (uint64_t)(uintptr_t)_stext ||
+	    addr > (uint64_t)(uintptr_t)_etext ||
+	    len > (uint64_t)(uintptr_t)_etext - addr)
 		return -PV_EFAULT;
-	memcpy(shadow + (addr - (uint64_t)_stext), buf, len);
+	memcpy(shadow + (addr - (uint64_t)(uintptr_t)_stext), buf, len);
 	return 0;
 }
 
@@ -80,8 +82,8 @@ static int shadow_native_built(const struct pvboot_state *st)
 		uint8_t b[PV_SITE_MAX];
 
 		if (!(r[i].flags & PV_SITE_NATIVE) ||
-		    pv_native_ref(&r[i], (uint64_t)&r[i], st->hdr->count - i,
-				  &n))
+		    pv_native_ref(&r[i], (uint64_t)(uintptr_t)&r[i],
+				  st->hdr->count - i, &n))
 			continue;
 		if (pv_native_built(&n, &shadow_mem, b) ||
 		    sh_write(NULL, n.site.addr, b, n.site.len))
@@ -106,11 +108,11 @@ static int shadow_reset(void)
 		len = (uint64_t)(_end - _stext);
 	if (len > SHADOW_MAX)
 		return -PV_E2BIG;
-	shadow_end = (uint64_t)_stext + len;
+	shadow_end = (uint64_t)(uintptr_t)_stext + len;
 	memcpy(shadow, _stext, len);
-	err = pv_patch_table(st->hdr, (uint64_t)st->hdr, st->table_size,
-			     st->be, &shadow_mem, st->mode, PV_PATCH_NOPATCH,
-			     &stats, NULL, NULL);
+	err = pv_patch_table(st->hdr, (uint64_t)(uintptr_t)st->hdr,
+			     st->table_size, st->be, &shadow_mem, st->mode,
+			     PV_PATCH_NOPATCH, &stats, NULL, NULL);
 	return err ? err : shadow_native_built(st);
 }
 
@@ -123,7 +125,8 @@ static unsigned sub_build(int strat, enum pv_patch_mode to)
 {
 	const struct pvboot_state *st = pvboot_state();
 	const struct pv_site *rec = (const struct pv_site *)(st->hdr + 1);
-	uint64_t rec_addr = (uint64_t)rec, sub_addr = (uint64_t)sub.r;
+	uint64_t rec_addr = (uint64_t)(uintptr_t)rec,
+		 sub_addr = (uint64_t)(uintptr_t)sub.r;
 	unsigned k = 0;
 
 	sub.h = *st->hdr;
@@ -172,8 +175,9 @@ static void run_pass(void *arg)
 {
 	struct pass *p = arg;
 
-	p->err = pv_patch_table(p->hdr, (uint64_t)p->hdr, p->size, p->be,
-				&shadow_mem, p->from, p->to, &p->stats, NULL, NULL);
+	p->err =
+	    pv_patch_table(p->hdr, (uint64_t)(uintptr_t)p->hdr, p->size, p->be,
+			   &shadow_mem, p->from, p->to, &p->stats, NULL, NULL);
 }
 
 /*
@@ -236,7 +240,8 @@ static const char *matches_boot(void)
 	if (st->boot_mode != PV_PATCH_FULL)
 		return "";
 	pvboot_summary(&s);
-	pv_text_hash(&shadow_mem, (uint64_t)_stext, (uint64_t)_etext, &h);
+	pv_text_hash(&shadow_mem, (uint64_t)(uintptr_t)_stext,
+		     (uint64_t)(uintptr_t)_etext, &h);
 	return h == s.text_hash ? ",\"text_matches_boot\":true" :
 				  ",\"text_matches_boot\":false";
 }
@@ -284,20 +289,19 @@ static void cost_strategies(const char *pf, uint64_t fixed)
 }
 
 static int build_err;
+static uint64_t build_funcs[PV_NR_OPS];
 
 /* pv_backend_build as pvboot_patch calls it, into a scratch backend. */
 static void run_build(void *arg)
 {
 	const struct platform *pf = arg;
 
-	build_err = pv_backend_build(&scratch_be, pf->backend, pf->name,
-				     (uint64_t)&pv_ops,
-				     (const uint64_t *)pf->ops,
-				     (uint64_t)__pv_templates_start,
-				     (uint64_t)__pv_templates_end,
-				     (uint64_t)__pv_hcalls_start,
-				     (uint64_t)__pv_hcalls_end, &__pv_inline,
-				     &shadow_mem);
+	build_err = pv_backend_build(
+	    &scratch_be, pf->backend, pf->name, (uint64_t)(uintptr_t)&pv_ops,
+	    build_funcs, (uint64_t)(uintptr_t)__pv_templates_start,
+	    (uint64_t)(uintptr_t)__pv_templates_end,
+	    (uint64_t)(uintptr_t)__pv_hcalls_start,
+	    (uint64_t)(uintptr_t)__pv_hcalls_end, &__pv_inline, &shadow_mem);
 }
 
 /* Once per boot, before the pass: reading templates, facts, bodies. */
@@ -307,6 +311,7 @@ static void cost_backend(const char *pf)
 	uint64_t n = 0, base = bench_step_overhead();
 	int err = shadow_reset();
 
+	pvboot_op_funcs(kernel_platform(), build_funcs);
 	if (!err)
 		n = bench_step_count(run_build, (void *)kernel_platform(),
 				     NULL);

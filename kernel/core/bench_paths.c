@@ -5,8 +5,16 @@
 #include "core/bench_insn.h"
 #include "pv/pvcalls.h"
 
+#ifdef __i386__
+/* The page directory slot after the selftests' (layout_32.h). */
+#define BENCH_VA (DIRECT_MAP_BASE + DIRECT_MAP_END + LARGE_PAGE_SIZE)
+/* mark_* are 64-bit, whatever the word size. */
+#define BENCH_MARK_WORD ".long 661b, 0"
+#else
 /* A PML4 slot of its own (the selftests use the one below it). */
 #define BENCH_VA 0xffffc98000000000ull
+#define BENCH_MARK_WORD ".quad 661b"
+#endif
 
 static volatile unsigned long crit_var;
 static volatile unsigned long long sink;
@@ -19,8 +27,8 @@ static volatile unsigned long long sink;
  */
 #define BENCH_MARK(name)						\
 	__asm__ volatile("661:\n\t.pushsection .rodata, \"a\"\n\t"	\
-			 ".balign 8\nmark_" #name ":\n\t.quad 661b\n\t"	\
-			 ".popsection")
+			 ".balign 8\nmark_" #name ":\n\t"			\
+			 BENCH_MARK_WORD "\n\t.popsection")
 extern const uint64_t mark_loop, mark_irq_crit, mark_irq_pair,
 	mark_pte_flush, mark_sched_clock, mark_cr3_switch;
 

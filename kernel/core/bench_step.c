@@ -26,7 +26,7 @@ static int fix_sti, fix_mov_ss;
  */
 static int shadowed(uint64_t rip, uint64_t now)
 {
-	const uint8_t *b = (const uint8_t *)rip;
+	const uint8_t *b = (const uint8_t *)(uintptr_t)rip;
 	unsigned i = 0;
 
 	/* legacy and REX prefixes (a native site pads with cs prefixes) */
@@ -45,7 +45,7 @@ static int shadowed(uint64_t rip, uint64_t now)
  * page's stubs and inline hypercalls alike)? */
 static int is_syscall(uint64_t rip)
 {
-	const uint8_t *b = (const uint8_t *)rip;
+	const uint8_t *b = (const uint8_t *)(uintptr_t)rip;
 	unsigned i = 0;
 
 	while (i < 14 && (b[i] == 0x2e || (b[i] & 0xf0) == 0x40))
@@ -131,6 +131,14 @@ void bench_step_iters(struct bench_iters *it)
  * written back as it was (and a Xen PV kernel's popf cannot change IF).
  * Not inlined, so that every count has the same harness around fn.
  */
+#ifdef __i386__
+#define BENCH_TF_ON "pushfl; orl $0x100, (%%esp); popfl"
+#define BENCH_TF_OFF "pushfl; andl $-0x101, (%%esp); popfl"
+#else
+#define BENCH_TF_ON "pushfq; orq $0x100, (%%rsp); popfq"
+#define BENCH_TF_OFF "pushfq; andq $-0x101, (%%rsp); popfq"
+#endif
+
 __noinline uint64_t bench_step_count(bench_fn fn, void *arg, int *overflow)
 {
 	uint64_t n;
@@ -143,11 +151,9 @@ __noinline uint64_t bench_step_count(bench_fn fn, void *arg, int *overflow)
 	iters = (struct bench_iters){ 0 };
 	overflowed = 0;
 	stepping = 1;
-	__asm__ volatile("pushfq; orq $0x100, (%%rsp); popfq"
-			 : : : "memory", "cc");
+	__asm__ volatile(BENCH_TF_ON : : : "memory", "cc");
 	fn(arg);
-	__asm__ volatile("pushfq; andq $-0x101, (%%rsp); popfq"
-			 : : : "memory", "cc");
+	__asm__ volatile(BENCH_TF_OFF : : : "memory", "cc");
 	stepping = 0;
 	n = steps;
 	if (overflow)
@@ -184,7 +190,7 @@ static __noinline void seq_mov_ss(void *arg)
 static __noinline void seq_sti(void *arg)
 {
 	(void)arg;
-	__asm__ volatile("pushfq; cli; sti; nop; popfq" : : : "memory",
+	__asm__ volatile("pushf; cli; sti; nop; popf" : : : "memory",
 			 "cc");
 }
 

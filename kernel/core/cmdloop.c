@@ -250,15 +250,17 @@ void cmdloop_count_sites(struct site_counts *k)
 		struct pv_plan p, call;
 		unsigned g;
 
-		i += pv_plan_record(&r[i], (uint64_t)&r[i], n - i, st->be,
-				    st->mem, (enum pv_patch_mode)st->mode, &s,
-				    &p, &nr, &call);
+		i += pv_plan_record(
+		    &r[i], (uint64_t)(uintptr_t)&r[i], n - i, st->be, st->mem,
+		    (enum pv_patch_mode)st->mode, &s, &p, &nr, &call);
 		g = s.op < PV_NR_OPS ? group_of(k, s.op) : 0;
 		k->n[p.strategy][g]++;
 		k->n[p.strategy][MAX_GROUPS]++;
-		k->bad += memcmp((const void *)s.addr, p.bytes, s.len) != 0 ||
-			  (call.len && memcmp((const void *)nr.call.addr,
-					      call.bytes, call.len) != 0);
+		k->bad +=
+		    memcmp((const void *)(uintptr_t)s.addr, p.bytes, s.len) !=
+			0 ||
+		    (call.len && memcmp((const void *)(uintptr_t)nr.call.addr,
+					call.bytes, call.len) != 0);
 	}
 }
 

@@ -10,7 +10,8 @@ int extable_fixup(struct trap_frame *f, uint64_t cr2)
 {
 	for (const struct pv_extable_entry *e = __ex_table_start;
 	     e < __ex_table_end; e++) {
-		uint64_t insn = (uint64_t)&e->insn + (int64_t)e->insn;
+		uint64_t insn =
+		    (uint64_t)(uintptr_t)&e->insn + (int64_t)e->insn;
 
 		if (insn != f->rip)
 			continue;
@@ -19,12 +20,15 @@ int extable_fixup(struct trap_frame *f, uint64_t cr2)
 		trap_last_fixup.rip = f->rip;
 		trap_last_fixup.cr2 = cr2;
 		trap_last_fixup.count++;
-		f->rip = (uint64_t)&e->fixup + (int64_t)e->fixup;
+		f->rip = (uint64_t)(uintptr_t)&e->fixup + (int64_t)e->fixup;
 		return 1;
 	}
 	return 0;
 }
 
+#ifdef __i386__
+#include "arch/i386/probe_32.h" /* two 32-bit halves */
+#else
 /* Returns 0, or -PV_EFAULT if the load faulted. */
 int probe_read_u64(const volatile void *p, uint64_t *v)
 {
@@ -59,6 +63,7 @@ int probe_write_u64(volatile void *p, uint64_t v)
 			 : "memory");
 	return err;
 }
+#endif
 
 /*
  * The _safe MSR ops of both backends.  Their rdmsr/wrmsr must run where the

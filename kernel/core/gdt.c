@@ -69,18 +69,20 @@ static void set_gate(unsigned vec, uint64_t fn, unsigned ist)
 void gdt_current(struct desc_ptr *gdtr, struct desc_ptr *idtr)
 {
 	gdtr->limit = sizeof(gdt) - 1;
-	gdtr->base = (uint64_t)gdt;
+	gdtr->base = (uint64_t)(uintptr_t)gdt;
 	idtr->limit = sizeof(idt) - 1;
-	idtr->base = (uint64_t)idt;
+	idtr->base = (uint64_t)(uintptr_t)idt;
 }
 
 void traps_init(void)
 {
 	struct desc_ptr gdtr, idtr;
 
-	cpu_tss.ist[IST_FATAL - 1] = (uint64_t)(ist_stack + sizeof(ist_stack));
+	cpu_tss.ist[IST_FATAL - 1] =
+	    (uint64_t)(uintptr_t)(ist_stack + sizeof(ist_stack));
 	cpu_tss.iomap_base = sizeof(cpu_tss); /* no I/O bitmap */
-	set_system_desc(GDT_TSS, (uint64_t)&cpu_tss, sizeof(cpu_tss) - 1, 9);
+	set_system_desc(GDT_TSS, (uint64_t)(uintptr_t)&cpu_tss,
+			sizeof(cpu_tss) - 1, 9);
 	for (unsigned v = 0; v < ARRAY_SIZE(isr_table); v++)
 		set_gate(v, isr_table[v],
 			 v == 2 || v == 8 || v == 18 ? IST_FATAL : 0);
@@ -96,7 +98,7 @@ void traps_init(void)
 
 void gdt_set_ldt(const void *base, unsigned int n)
 {
-	set_system_desc(GDT_LDT, (uint64_t)base, n * 8 - 1, 2);
+	set_system_desc(GDT_LDT, (uint64_t)(uintptr_t)base, n * 8 - 1, 2);
 }
 
 /* ltr marks the TSS busy and refuses a busy one: tests reload it. */

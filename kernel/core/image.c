@@ -4,8 +4,9 @@
 
 const uint8_t *kernel_image_ptr(uint64_t addr, uint32_t len)
 {
-	if (addr < (uint64_t)_kernel_start || addr > (uint64_t)_end ||
-	    len > (uint64_t)_end - addr)
+	if (addr < (uint64_t)(uintptr_t)_kernel_start ||
+	    addr > (uint64_t)(uintptr_t)_end ||
+	    len > (uint64_t)(uintptr_t)_end - addr)
 		return NULL;
-	return (const uint8_t *)addr;
+	return (const uint8_t *)(uintptr_t)addr;
 }

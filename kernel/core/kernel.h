@@ -8,10 +8,14 @@
 #include <stdint.h>
 #include "pv/errno.h"
 
+#ifdef __i386__
+#include "arch/i386/layout_32.h"
+#else
 /* The image is linked at -2 GiB + its physical load address. */
 #define KERNEL_VIRT_BASE 0xffffffff80000000ull
 /* All RAM is mapped here once paging_init has run (as Linux's page_offset). */
 #define DIRECT_MAP_BASE 0xffff888000000000ull
+#endif
 #define PAGE_SIZE 4096ull
 #define PAGE_MASK (~(PAGE_SIZE - 1))
 

@@ -2,9 +2,10 @@
  * build generates after a first link (kernel/boot/ksyms.sh). */
 #include "core/kernel.h"
 
+/* 16 bytes on both word sizes (ksyms.sh pads a 32-bit name pointer). */
 struct ksym {
 	uint64_t addr;
-	const char *name;
+	uint64_t name;
 };
 
 extern const uint64_t __ksyms_count;
@@ -15,7 +16,8 @@ const char *ksym_name(uint64_t addr, uint64_t *off)
 {
 	uint64_t lo = 0, hi = __ksyms_count;
 
-	if (!hi || addr < __ksyms[0].addr || addr >= (uint64_t)_etext + 4096)
+	if (!hi || addr < __ksyms[0].addr ||
+	    addr >= (uint64_t)(uintptr_t)_etext + 4096)
 		return NULL;
 	while (hi - lo > 1) { /* __ksyms[lo].addr <= addr always */
 		uint64_t mid = (lo + hi) / 2;
@@ -26,7 +28,7 @@ const char *ksym_name(uint64_t addr, uint64_t *off)
 			hi = mid;
 	}
 	*off = addr - __ksyms[lo].addr;
-	return __ksyms[lo].name;
+	return (const char *)(uintptr_t)__ksyms[lo].name;
 }
 
 int ksym_format(char *buf, size_t n, uint64_t addr)

@@ -142,10 +142,10 @@ int pt_release(uint64_t va)
 
 static int map_kernel(void)
 {
-	uint64_t va = (uint64_t)_kernel_start & PAGE_MASK;
+	uint64_t va = (uint64_t)(uintptr_t)_kernel_start & PAGE_MASK;
 
 	/* Text stays writable: the patcher pokes it, as Xen PV maps it. */
-	for (; va < (uint64_t)_end; va += PAGE_SIZE)
+	for (; va < (uint64_t)(uintptr_t)_end; va += PAGE_SIZE)
 		if (pt_map(va, va - KERNEL_VIRT_BASE, PTE_W | kernel_global))
 			return -PV_ENOMEM;
 	return 0;

@@ -26,6 +26,10 @@ static void add_range(uint64_t start, uint64_t end)
 {
 	start = ALIGN_UP(start, PAGE_SIZE);
 	end &= PAGE_MASK;
+#ifdef DIRECT_MAP_END /* i386: RAM above the direct map stays unused */
+	if (end > DIRECT_MAP_END)
+		end = DIRECT_MAP_END;
+#endif
 	if (start >= end || nr_ranges == ARRAY_SIZE(ranges))
 		return;
 	ranges[nr_ranges].start = start;
@@ -37,8 +41,9 @@ static void add_range(uint64_t start, uint64_t end)
 /* RAM above 1 MiB, less the kernel image, split around it if need be. */
 void pmm_init(const struct boot_info *bi)
 {
-	uint64_t ks = (uint64_t)_kernel_start - KERNEL_VIRT_BASE;
-	uint64_t ke = ALIGN_UP((uint64_t)_end - KERNEL_VIRT_BASE, PAGE_SIZE);
+	uint64_t ks = (uint64_t)(uintptr_t)_kernel_start - KERNEL_VIRT_BASE;
+	uint64_t ke =
+	    ALIGN_UP((uint64_t)(uintptr_t)_end - KERNEL_VIRT_BASE, PAGE_SIZE);
 
 	for (unsigned i = 0; i < bi->nr_ranges; i++) {
 		uint64_t s = bi->ranges[i].start, e = bi->ranges[i].end;

@@ -44,10 +44,11 @@ static int kmem_write(void *ctx, uint64_t addr, const uint8_t *buf,
 		      uint32_t len)
 {
 	(void)ctx;
-	if (addr < (uint64_t)_stext || addr > (uint64_t)_etext ||
-	    len > (uint64_t)_etext - addr)
+	if (addr < (uint64_t)(uintptr_t)_stext ||
+	    addr > (uint64_t)(uintptr_t)_etext ||
+	    len > (uint64_t)(uintptr_t)_etext - addr)
 		return -PV_EFAULT;
-	memcpy((void *)addr, buf, len);
+	memcpy((void *)(uintptr_t)addr, buf, len);
 	return 0;
 }
 
@@ -70,7 +71,7 @@ static void sync_core(void)
  */
 int pvboot_install(const struct platform *pf, const char **missing)
 {
-	const uint64_t *slot = (const uint64_t *)pf->ops;
+	const uintptr_t *slot = (const uintptr_t *)pf->ops;
 
 	memcpy(&pv_ops, pf->ops, sizeof(pv_ops));
 	for (unsigned op = 0; op < PV_NR_OPS; op++) {
@@ -96,7 +97,8 @@ const char *pvboot_mode_name(int mode)
 
 int pvboot_hash_text(uint64_t *hash)
 {
-	return pv_text_hash(&kmem, (uint64_t)_stext, (uint64_t)_etext, hash);
+	return pv_text_hash(&kmem, (uint64_t)(uintptr_t)_stext,
+			    (uint64_t)(uintptr_t)_etext, hash);
 }
 
 /* Re-patches every site from the mode it is in to another one. */
@@ -108,8 +110,9 @@ int pvboot_repatch(enum pv_patch_mode to, struct pv_patch_stats *st)
 	memset(st, 0, sizeof(*st));
 	/* No interrupt handler may run a half-considered site. */
 	flags = pv_irq_save();
-	err = pv_patch_table(state.hdr, (uint64_t)state.hdr, state.table_size,
-			     &backend, &kmem, state.mode, to, st, NULL, NULL);
+	err = pv_patch_table(state.hdr, (uint64_t)(uintptr_t)state.hdr,
+			     state.table_size, &backend, &kmem, state.mode, to,
+			     st, NULL, NULL);
 	sync_core();
 	if (!err)
 		state.mode = to;
@@ -259,36 +262,54 @@ static void patch_hcall_sites(void)
  * Returns 0 (also when the table is unsealed: sites stay indirect and
  * correct) or the error that made the kernel untrustworthy.
  */
+void pvboot_op_funcs(const struct platform *pf, uint64_t func[PV_NR_OPS])
+{
+	const uintptr_t *slot = (const uintptr_t *)pf->ops;
+
+	for (unsigned op = 0; op < PV_NR_OPS; op++)
+		func[op] = slot[op];
+}
+
 int pvboot_patch(const struct platform *pf)
 {
+	uint64_t func[PV_NR_OPS];
 	int err;
+
+	pvboot_op_funcs(pf, func);
 
 	state.hdr = (const struct pv_table_hdr *)__pv_table_start;
 	state.table_size = (uint64_t)(__pv_table_end - __pv_table_start);
 	state.be = &backend;
 	state.mem = &kmem;
 	state.boot_mode = boot_mode();
-	err = pv_backend_build(&backend, pf->backend, pf->name,
-			       (uint64_t)&pv_ops, (const uint64_t *)pf->ops,
-			       (uint64_t)__pv_templates_start,
-			       (uint64_t)__pv_templates_end,
-			       (uint64_t)__pv_hcalls_start,
-			       (uint64_t)__pv_hcalls_end, &__pv_inline, &kmem);
-	backend.hypercall_page = (uint64_t)pf->hypercall_page;
+	err = pv_backend_build(
+	    &backend, pf->backend, pf->name, (uint64_t)(uintptr_t)&pv_ops, func,
+	    (uint64_t)(uintptr_t)__pv_templates_start,
+	    (uint64_t)(uintptr_t)__pv_templates_end,
+	    (uint64_t)(uintptr_t)__pv_hcalls_start,
+	    (uint64_t)(uintptr_t)__pv_hcalls_end, &__pv_inline, &kmem);
+	backend.hypercall_page = (uint64_t)(uintptr_t)pf->hypercall_page;
 	if (pf->hypercall_insn) {
 		backend.hcall_insn_len = (uint8_t)strlen(pf->hypercall_insn);
 		memcpy(backend.hcall_insn, pf->hypercall_insn,
 		       backend.hcall_insn_len);
 	}
-	if (!err && pf->borrow_ops)
-		err = pv_backend_borrow(&backend, pf->borrow_backend,
-					(const uint64_t *)pf->borrow_ops,
-					(uint64_t)__pv_templates_start,
-					(uint64_t)__pv_templates_end, &kmem);
+	if (!err && pf->borrow_ops) {
+		uint64_t base[PV_NR_OPS];
+		const uintptr_t *slot = (const uintptr_t *)pf->borrow_ops;
+
+		for (unsigned op = 0; op < PV_NR_OPS; op++)
+			base[op] = slot[op];
+		err = pv_backend_borrow(&backend, pf->borrow_backend, base,
+					(uint64_t)(uintptr_t)__pv_templates_start,
+					(uint64_t)(uintptr_t)__pv_templates_end,
+					&kmem);
+	}
 	backend.cpu_features = cpu_features_detect();
 	if (!err)
-		err = pv_patch_table(state.hdr, (uint64_t)state.hdr,
-				     state.table_size, &backend, &kmem, -1, boot_mode(), &boot_stats,
+		err = pv_patch_table(state.hdr, (uint64_t)(uintptr_t)state.hdr,
+				     state.table_size, &backend, &kmem, -1,
+				     boot_mode(), &boot_stats,
 				     kflags.debug ? debug_site : NULL, NULL);
 	sync_core();
 	if (err == -PV_ENOEXEC) {

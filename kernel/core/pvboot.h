@@ -4,6 +4,7 @@
 #define PVBOOT_H
 
 #include <stdint.h>
+#include "pv/ops.h"
 
 struct platform;
 
@@ -18,6 +19,9 @@ struct pv_summary {
 
 int pvboot_install(const struct platform *pf, const char **missing);
 int pvboot_patch(const struct platform *pf);
+/* The backend's function addresses, as the planner takes them (64-bit
+ * whatever the pointer size). */
+void pvboot_op_funcs(const struct platform *pf, uint64_t func[PV_NR_OPS]);
 void pvboot_summary(struct pv_summary *s);
 
 #ifndef PV_NO_PARAVIRT

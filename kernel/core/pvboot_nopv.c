@@ -28,7 +28,8 @@ int pvboot_patch(const struct platform *pf)
 	/* for the selftests; the in-place ops themselves assume a CPU with
 	 * every feature (rdtscp), as a kernel built for one CPU model does */
 	cpu_features_detect();
-	pv_text_hash(&m, (uint64_t)_stext, (uint64_t)_etext, &text_hash);
+	pv_text_hash(&m, (uint64_t)(uintptr_t)_stext,
+		     (uint64_t)(uintptr_t)_etext, &text_hash);
 	printk("pv: text hash %016llx over [%p, %p)\n",
 	       (unsigned long long)text_hash, _stext, _etext);
 	return 0;

@@ -23,7 +23,7 @@ static const struct pv_site *victim_record(void)
 {
 	unsigned n;
 	const struct pv_site *r = selftest_records(&n);
-	uint64_t fn = (uint64_t)victim;
+	uint64_t fn = (uint64_t)(uintptr_t)victim;
 
 	for (unsigned i = 0; i < n; i++)
 		if (r[i].op == PV_OP_read_cr4 && pv_site_addr(&r[i]) >= fn &&
@@ -48,8 +48,9 @@ static int patch_mini(struct pv_patch_stats *st)
 	int err;
 
 	memset(st, 0, sizeof(*st));
-	err = pv_patch_table(&mini.h, (uint64_t)&mini.h, sizeof(mini), ps->be,
-			     ps->mem, ps->mode, to, st, NULL, NULL);
+	err =
+	    pv_patch_table(&mini.h, (uint64_t)(uintptr_t)&mini.h, sizeof(mini),
+			   ps->be, ps->mem, ps->mode, to, st, NULL, NULL);
 	pv_irq_restore_fl(f);
 	return err;
 }
@@ -63,7 +64,8 @@ static int load_mini(struct ktest_ctx *c)
 	mini.h = *pvboot_state()->hdr;
 	mini.h.count = 1;
 	mini.s = *r;
-	mini.s.offset = (int32_t)(pv_site_addr(r) - (uint64_t)&mini.s);
+	mini.s.offset =
+	    (int32_t)(pv_site_addr(r) - (uint64_t)(uintptr_t)&mini.s);
 	return KTEST_PASS;
 }
 
@@ -91,15 +93,18 @@ static int t_corrupt_records(struct ktest_ctx *c)
 	for (int k = 0; k < C_NR; k++) {
 		if ((r = load_mini(c)))
 			return r;
-		memcpy(before, (void *)pv_site_addr(&mini.s), mini.s.len);
+		memcpy(before, (void *)(uintptr_t)pv_site_addr(&mini.s),
+		       mini.s.len);
 		corrupt(&mini.s, (enum corruption)k);
 		err = patch_mini(&st);
 		load_mini(c);
 		KTEST_EXPECT(c, !err && st.sites == 1 && st.refused == 1,
 			     "corruption %d: err %d, %u sites, %u refused", k,
 			     err, st.sites, st.refused);
-		KTEST_EXPECT(c, !memcmp(before, (void *)pv_site_addr(&mini.s),
-					mini.s.len),
+		KTEST_EXPECT(c,
+			     !memcmp(before,
+				     (void *)(uintptr_t)pv_site_addr(&mini.s),
+				     mini.s.len),
 			     "corruption %d: site bytes changed", k);
 		KTEST_EXPECT(c, victim_works(), "corruption %d: site broken",
 			     k);
@@ -118,7 +123,8 @@ static int t_corrupt_headers(struct ktest_ctx *c)
 	for (unsigned k = 0; k < ARRAY_SIZE(want); k++) {
 		if ((r = load_mini(c)))
 			return r;
-		memcpy(before, (void *)pv_site_addr(&mini.s), mini.s.len);
+		memcpy(before, (void *)(uintptr_t)pv_site_addr(&mini.s),
+		       mini.s.len);
 		if (k == 0)
 			mini.h.abi_hash ^= 1; /* built against other ops */
 		else if (k == 1)
@@ -131,8 +137,11 @@ static int t_corrupt_headers(struct ktest_ctx *c)
 		KTEST_EXPECT(c, err == want[k] && !st.sites,
 			     "header corruption %u: err %d (want %d), %u sites",
 			     k, err, want[k], st.sites);
-		KTEST_EXPECT(c, !memcmp(before, (void *)pv_site_addr(&mini.s),
-					mini.s.len) && victim_works(),
+		KTEST_EXPECT(c,
+			     !memcmp(before,
+				     (void *)(uintptr_t)pv_site_addr(&mini.s),
+				     mini.s.len) &&
+				 victim_works(),
 			     "header corruption %u: site changed or broken", k);
 	}
 	return KTEST_PASS;
@@ -157,7 +166,7 @@ static int t_corrupt_site_bytes(struct ktest_ctx *c)
 		return r;
 	s = selftest_site_ref(&mini.s);
 	pv_plan_site(&s, ps->be, (enum pv_patch_mode)ps->mode, &p);
-	memcpy(before, (void *)s.addr, s.len);
+	memcpy(before, (void *)(uintptr_t)s.addr, s.len);
 	memcpy(odd, before, s.len);
 	if (p.used < s.len)
 		memset(odd + p.used, 0x90, s.len - p.used);

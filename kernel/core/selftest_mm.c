@@ -6,8 +6,13 @@
 #include "core/traps.h"
 #include "pv/pvcalls.h"
 
+#ifdef __i386__
+/* The first page directory slot past the direct map (layout_32.h). */
+#define TEST_VA (DIRECT_MAP_BASE + DIRECT_MAP_END)
+#else
 /* A PML4 slot nothing else uses, so each run builds fresh tables. */
 #define TEST_VA 0xffffc90000000000ull
+#endif
 #define PATTERN1 0x1111111111111111ull
 #define PATTERN2 0x2222222222222222ull
 #define PF_PRESENT 1u

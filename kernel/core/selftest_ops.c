@@ -111,19 +111,33 @@ static int t_write_cr(struct ktest_ctx *c)
 	return KTEST_PASS;
 }
 
+#ifdef __i386__
+/* Legacy mode: EFER.LME and LMA clear; a P6 MSR to write and read back. */
+#define EFER_WANT    0
+#define MSR_RW_TEST  0x176 /* IA32_SYSENTER_EIP */
+#define MSR_RW_VALUE 0x12345000ull
+#define SWAPGS_SWAPS 0 /* no swapgs outside long mode: the op is empty */
+#else
+#define EFER_WANT    EFER_LME_LMA
+#define MSR_RW_TEST  MSR_KERNEL_GS_BASE
+#define MSR_RW_VALUE 0xffff800012345000ull
+#define SWAPGS_SWAPS 1
+#endif
+
 static int t_msr(struct ktest_ctx *c)
 {
 	unsigned long long efer = pv_read_msr(MSR_EFER);
-	unsigned long long kgs = pv_read_msr(MSR_KERNEL_GS_BASE);
-	unsigned long long v = 0xffff800012345000ull;
+	unsigned long long kgs = pv_read_msr(MSR_RW_TEST);
+	unsigned long long v = MSR_RW_VALUE;
 
-	KTEST_EXPECT(c, (efer & EFER_LME_LMA) == EFER_LME_LMA,
-		     "EFER %llx lacks LME|LMA", efer);
-	pv_write_msr(MSR_KERNEL_GS_BASE, v);
-	v = pv_read_msr(MSR_KERNEL_GS_BASE);
-	pv_write_msr(MSR_KERNEL_GS_BASE, kgs);
-	KTEST_EXPECT(c, v == 0xffff800012345000ull,
-		     "KERNEL_GS_BASE reads back %llx", v);
+	KTEST_EXPECT(c, (efer & EFER_LME_LMA) == EFER_WANT,
+		     "EFER %llx: LME|LMA not %llx", efer,
+		     (unsigned long long)EFER_WANT);
+	pv_write_msr(MSR_RW_TEST, v);
+	v = pv_read_msr(MSR_RW_TEST);
+	pv_write_msr(MSR_RW_TEST, kgs);
+	KTEST_EXPECT(c, v == MSR_RW_VALUE, "MSR %x reads back %llx",
+		     MSR_RW_TEST, v);
 	if (c->first)
 		ref.efer = efer;
 	KTEST_EXPECT(c, efer == ref.efer, "EFER %llx, first mode saw %llx",
@@ -202,9 +216,10 @@ static int t_load_sp0(struct ktest_ctx *c)
 {
 	uint64_t old = cpu_tss.rsp0;
 
-	pv_load_sp0(0xffffffff80dead00ul);
-	KTEST_EXPECT(c, cpu_tss.rsp0 == 0xffffffff80dead00ul,
-		     "tss.rsp0 %llx", (unsigned long long)cpu_tss.rsp0);
+	pv_load_sp0((unsigned long)(KERNEL_VIRT_BASE + 0xdead00));
+	KTEST_EXPECT(
+	    c, cpu_tss.rsp0 == (unsigned long)(KERNEL_VIRT_BASE + 0xdead00),
+	    "tss.rsp0 %llx", (unsigned long long)cpu_tss.rsp0);
 	pv_load_sp0(old);
 	return KTEST_PASS;
 }
@@ -279,7 +294,9 @@ static int t_swapgs(struct ktest_ctx *c)
 	pv_write_msr(MSR_GS_BASE, gs);
 	pv_write_msr(MSR_KERNEL_GS_BASE, kgs);
 	pv_irq_restore_fl(f);
-	KTEST_EXPECT(c, a == 0x2000 && b == 0x1000,
+	KTEST_EXPECT(c,
+		     SWAPGS_SWAPS ? a == 0x2000 && b == 0x1000
+				  : a == 0x1000 && b == 0x2000,
 		     "after swapgs GS %llx KERNEL_GS %llx", a, b);
 	return KTEST_PASS;
 }
@@ -363,12 +380,12 @@ static int t_pte_encode(struct ktest_ctx *c)
 static int t_iret(struct ktest_ctx *c)
 {
 	unsigned before = trap_breakpoints;
-	unsigned long keep = 0x1234567890abcdeful;
+	const unsigned long want = (unsigned long)0x1234567890abcdefull;
+	unsigned long keep = want;
 
 	for (int i = 0; i < 3; i++)
 		__asm__ volatile("int3" : "+r"(keep) : : "memory");
-	KTEST_EXPECT(c, trap_breakpoints == before + 3 &&
-				keep == 0x1234567890abcdeful,
+	KTEST_EXPECT(c, trap_breakpoints == before + 3 && keep == want,
 		     "%u breakpoints returned, register %lx",
 		     trap_breakpoints - before, keep);
 	return KTEST_PASS;

@@ -66,7 +66,7 @@ static int t_text_is_plan(struct ktest_ctx *c)
 		int f, cf;
 
 		(void)unit_form(&r[i], n - i, &s, &nr, &f, &cf);
-		i += pv_plan_record(&r[i], (uint64_t)&r[i], n - i, st->be,
+		i += pv_plan_record(&r[i], (uint64_t)(uintptr_t)&r[i], n - i, st->be,
 				    st->mem, (enum pv_patch_mode)st->mode, &s,
 				    &p, &nr, &call);
 		if (f >= 0)
@@ -74,8 +74,8 @@ static int t_text_is_plan(struct ktest_ctx *c)
 		if ((f != (int)p.strategy ||
 		     (call.len && cf != (int)call.strategy)) && !odd++)
 			first_odd = s.addr, f_odd = f, p_odd = p.strategy;
-		if ((memcmp((const void *)s.addr, p.bytes, s.len) ||
-		     (call.len && memcmp((const void *)nr.call.addr,
+		if ((memcmp((const void *)(uintptr_t)s.addr, p.bytes, s.len) ||
+		     (call.len && memcmp((const void *)(uintptr_t)nr.call.addr,
 					 call.bytes, call.len))) && !bad++)
 			first_bad = s.addr;
 	}
@@ -136,22 +136,34 @@ int selftest_op_sites(struct ktest_ctx *c, unsigned op)
 #define FL_IF 0x200ul
 #define FL_DF 0x400ul
 
+#ifdef __i386__
+/* arch/i386/selftest_probe_32.S: 8 registers, the argument in %edx:%eax. */
+#define PROBE_NREGS 8
+#define PROBE_ARG(in, v) ((in)->r[0] = (uint32_t)(v), (in)->r[2] = (v) >> 32)
+static const char *const reg_names[16] = {
+	"eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi",
+};
+#else
+#define PROBE_NREGS 16
+#define PROBE_ARG(in, v) ((in)->r[7] = (v))
 static const char *const reg_names[16] = {
 	"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
 	"r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15",
 };
+#endif
 
 static uint64_t cpu_flags(void)
 {
-	uint64_t f;
+	unsigned long f;
 
-	__asm__ volatile("pushfq\n\tpopq %0" : "=r"(f));
+	__asm__ volatile("pushf\n\tpop %0" : "=r"(f));
 	return f;
 }
 
 /*
  * The contract each class states, checked on every register and flag:
- * CALLEE keeps all 15 registers but %rax (%rsp included) and every flag
+ * CALLEE keeps all 15 registers but %rax (%rsp included; on i386 the 8
+ * but %eax and %edx, pv_class_clobbers) and every flag
  * but the arithmetic ones (its C sites declare "cc", as Linux's do) and,
  * for the irq ops, IF; DF stays clear as the ABI wants.  NONE keeps
  * everything: all 16 registers, the arithmetic flags, DF and IF.
@@ -163,9 +175,9 @@ static int regs_differ(struct ktest_ctx *c, const char *what, int cls,
 	const struct selftest_regs *out = &selftest_probe_out;
 	uint64_t may = cls == PV_CLASS_NONE ? 0 : FL_ARITH | (irq ? FL_IF : 0);
 
-	for (unsigned n = 0; n < 16; n++)
+	for (unsigned n = 0; n < PROBE_NREGS; n++)
 		KTEST_EXPECT(c, out->r[n] == in->r[n] ||
-					(n == 0 && cls == PV_CLASS_CALLEE),
+					(pv_class_clobbers((unsigned)cls) >> n & 1),
 			     "%s: %%%s %llx, was %llx", what, reg_names[n],
 			     (unsigned long long)out->r[n],
 			     (unsigned long long)in->r[n]);
@@ -187,10 +199,11 @@ int selftest_regs_check(struct ktest_ctx *c, const char *what,
 	int r = KTEST_PASS;
 
 	for (unsigned k = 0; k < 2 && r == KTEST_PASS; k++) {
-		for (unsigned n = 0; n < 16; n++)
-			in->r[n] = 0x5a5a000000000000ull | (uint64_t)n << 32 |
-				   (k << 8) | n;
-		in->r[7] = rdi;
+		for (unsigned n = 0; n < 16; n++) /* i386: the low half */
+			in->r[n] = (unsigned long)(0x5a5a000000000000ull |
+						   (uint64_t)n << 32 |
+						   (k << 8) | n);
+		PROBE_ARG(in, rdi);
 		in->flags = f | set[k];
 		memset(&selftest_probe_out, 0, sizeof(selftest_probe_out));
 		probe();

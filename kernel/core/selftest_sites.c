@@ -26,7 +26,7 @@ static int decode(const struct site_view *v, unsigned off, struct pv_insn *in)
 {
 	if (off >= v->len)
 		return -PV_ENODATA;
-	return pv_insn_decode(v->b + off, v->len - off, PV_MODE_64, in);
+	return pv_insn_decode(v->b + off, v->len - off, pv_code_mode, in);
 }
 
 /* From off to the end: NOPs, or jmp rel8 to the end over anything. */
@@ -54,7 +54,9 @@ static int calls(const struct site_view *v, uint64_t want, int indirect)
 		if (v->len < 6 || v->b[0] != 0xff || v->b[1] != 0x15)
 			return 0;
 		memcpy(&d, v->b + 2, 4);
-		return v->addr + 6 + (int64_t)d == want && is_padding(v, 6);
+		/* i386: call *abs32; x86-64: call *disp32(%rip) */
+		return (pv_code_mode == PV_MODE_32 ? (uint32_t)d :
+			v->addr + 6 + (int64_t)d) == want && is_padding(v, 6);
 	}
 	if (v->len < 5 || v->b[0] != 0xe8)
 		return 0;
@@ -123,7 +125,7 @@ static int copy_len(const struct pv_code *c, int body)
 	unsigned off = 0;
 
 	while (off < c->len) {
-		if (pv_insn_decode(c->bytes + off, c->len - off, PV_MODE_64,
+		if (pv_insn_decode(c->bytes + off, c->len - off, pv_code_mode,
 				   &in) < 0)
 			return -1;
 		if (body && in.kind == PV_INSN_RET)
@@ -159,7 +161,7 @@ static int map_copy(const struct site_view *v, const struct pv_code *c,
 		int l = decode(v, so, &out);
 		unsigned k;
 
-		if (pv_insn_decode(c->bytes + off, n - off, PV_MODE_64, &in) < 0 ||
+		if (pv_insn_decode(c->bytes + off, n - off, pv_code_mode, &in) < 0 ||
 		    l < in.len || out.kind != in.kind)
 			return -1;
 		k = (unsigned)l - in.len;
@@ -192,7 +194,7 @@ static int copies(const struct site_view *v, const struct pv_code *c,
 	while (off < n) {
 		unsigned so;
 
-		(void)pv_insn_decode(c->bytes + off, n - off, PV_MODE_64, &in);
+		(void)pv_insn_decode(c->bytes + off, n - off, pv_code_mode, &in);
 		so = (unsigned)m.at[off] + (unsigned)(m.at[off + in.len] -
 						      m.at[off]) - in.len;
 		if (!same_insn(&in, c->bytes + off, c->addr + off, v->b + so,
@@ -301,7 +303,7 @@ static int borrows(unsigned op, uint64_t fn)
  */
 int selftest_site_form(const struct pv_site_ref *s, const struct pv_backend *be)
 {
-	const uint64_t *slots = (const uint64_t *)(uintptr_t)&pv_ops;
+	const uintptr_t *slots = (const uintptr_t *)&pv_ops;
 	uint64_t fn = slots[s->op];
 	struct pv_code body = { (const uint8_t *)(uintptr_t)fn, fn,
 				PV_BODY_SCAN };
@@ -318,7 +320,8 @@ int selftest_site_form(const struct pv_site_ref *s, const struct pv_backend *be)
 		return PV_STRAT_HYPERCALL;
 	if (calls(&v, fn, 0))
 		return PV_STRAT_DIRECT;
-	if (calls(&v, (uint64_t)(uintptr_t)&pv_ops + 8ull * s->op, 1))
+	if (calls(&v, (uint64_t)(uintptr_t)&pv_ops + pv_ptr_bytes() * s->op,
+		  1))
 		return PV_STRAT_INDIRECT;
 	return -1;
 }

@@ -26,6 +26,9 @@ void trap_set_irq(unsigned vec, irq_fn fn)
 		irq_handlers[vec - IRQ_VECTOR_BASE] = fn;
 }
 
+#ifdef __i386__
+#include "arch/i386/dump_regs_32.h"
+#else
 static void dump_regs(const struct trap_frame *f)
 {
 	const struct {
@@ -44,6 +47,7 @@ static void dump_regs(const struct trap_frame *f)
 		printk("%s%-3s %016llx%s", i % 3 ? "" : "trap: ", r[i].name,
 		       (unsigned long long)r[i].v, i % 3 == 2 ? "\n" : "  ");
 }
+#endif
 
 /* An unexpected exception: say everything we know, then end as FAIL. */
 static void __noreturn trap_fatal(const struct trap_frame *f, uint64_t cr2)

@@ -7,14 +7,17 @@
 
 #include "pv/extable.h"
 
+#define IRQ_VECTOR_BASE 32 /* legacy PIC IRQ n is vector 32 + n */
+#define IRQ_VECTORS 16
+
+#ifdef __i386__
+#include "arch/i386/traps_32.h" /* GDT, frame, TSS for i386 */
+#else
 #define GDT_KCODE 0x08
 #define GDT_KDATA 0x10
 #define GDT_TSS 0x18 /* 16-byte system descriptor */
 #define GDT_LDT 0x28 /* 16-byte system descriptor */
 #define GDT_ENTRIES 7
-
-#define IRQ_VECTOR_BASE 32 /* legacy PIC IRQ n is vector 32 + n */
-#define IRQ_VECTORS 16
 
 /* As entry.S pushes it: GPRs, vector, error code, then the CPU's frame. */
 struct trap_frame {
@@ -40,6 +43,7 @@ struct desc_ptr {
 } __attribute__((packed));
 
 extern struct tss64 cpu_tss;
+#endif
 
 /* gdt.c */
 void traps_init(void);

@@ -11,13 +11,13 @@ static inline unsigned long __native_save_fl(void)
 {
 	unsigned long f;
 
-	__asm__ volatile("pushfq; popq %0" : "=r"(f) : : "memory");
+	__asm__ volatile("pushf; pop %0" : "=r"(f) : : "memory");
 	return f;
 }
 
 static inline void __native_restore_fl(unsigned long f)
 {
-	__asm__ volatile("pushq %0; popfq" : : "g"(f) : "memory", "cc");
+	__asm__ volatile("push %0; popf" : : "g"(f) : "memory", "cc");
 }
 
 static inline void __native_irq_disable(void)
@@ -135,7 +135,9 @@ static inline void __native_wbinvd(void)
 
 static inline void __native_swapgs(void)
 {
+#ifndef __i386__ /* no swapgs outside 64-bit mode: nothing to swap */
 	__asm__ volatile("swapgs" : : : "memory");
+#endif
 }
 
 static inline void __native_set_entry(unsigned long long *p,

@@ -52,8 +52,13 @@ unsigned long long native_sched_clock(void)
 {
 	unsigned long long d = __native_read_tsc() - tsc_base;
 
+#ifdef __SIZEOF_INT128__
 	return (unsigned long long)(((unsigned __int128)d * tsc_mult) >>
 				    SCHED_SHIFT);
+#else /* i386: the 96-bit product from two 32x32 halves */
+	return ((d >> 32) * tsc_mult << (32 - SCHED_SHIFT)) +
+	       ((d & 0xffffffffull) * tsc_mult >> SCHED_SHIFT);
+#endif
 }
 
 unsigned long long native_steal_clock(int cpu)

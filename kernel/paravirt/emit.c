@@ -64,7 +64,7 @@ int pv_emit_code(uint8_t *dst, uint64_t dst_addr, const struct pv_code *c,
 	while (off < copy_len) {
 		struct pv_insn in;
 		int n = pv_insn_decode(c->bytes + off, copy_len - off,
-				       PV_MODE_64, &in);
+				       pv_code_mode, &in);
 
 		if (n < 0)
 			return -PV_EINVAL;
@@ -82,11 +82,15 @@ int pv_emit_code(uint8_t *dst, uint64_t dst_addr, const struct pv_code *c,
 void pv_emit_indirect(uint8_t *dst, uint64_t addr, uint64_t ops_addr,
 		      unsigned op, unsigned len)
 {
-	uint64_t slot = ops_addr + 8u * op;
+	uint64_t slot = ops_addr + pv_code_mode / 8u * op;
 
+	/* ff 15: call *disp32(%rip) in 64-bit mode, call *abs32 in 32-bit. */
 	dst[0] = 0xff;
 	dst[1] = 0x15;
-	put_le32(dst + 2, (uint32_t)(slot - (addr + 6)));
+	if (pv_code_mode == PV_MODE_32)
+		put_le32(dst + 2, (uint32_t)slot);
+	else
+		put_le32(dst + 2, (uint32_t)(slot - (addr + 6)));
 	pv_nops(dst + 6, len - 6);
 }
 
@@ -139,8 +143,9 @@ int pv_emit_hypercall(uint8_t *dst, unsigned max, unsigned nr, unsigned nargs,
 	uint8_t b[64];
 	unsigned n = 0;
 
+	/* The 64-bit Xen ABI only: a 32-bit guest has no syscall form. */
 	if (nargs + nconst > 5 || nconst > PV_HCALL_MAX_CONST || !insn_len ||
-	    insn_len > PV_HCALL_INSN_MAX)
+	    insn_len > PV_HCALL_INSN_MAX || pv_code_mode != PV_MODE_64)
 		return -PV_EINVAL;
 	for (unsigned i = nargs; i-- > 0;)
 		if (c_args[i] != hc_args[i + nconst])
@@ -161,6 +166,9 @@ int pv_emit_call(uint8_t *dst, uint64_t addr, uint64_t target)
 {
 	int64_t rel = (int64_t)(target - (addr + 5));
 
+	/* 32-bit code: rel32 reaches all of the 4 GiB address space. */
+	if (pv_code_mode == PV_MODE_32)
+		rel = (int32_t)(uint32_t)rel;
 	if (!fits_s32(rel))
 		return -PV_ERANGE;
 	dst[0] = 0xe8;

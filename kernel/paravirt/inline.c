@@ -62,7 +62,7 @@ int pv_inline_check(const struct pv_code *body, unsigned cls, unsigned max)
 		return -PV_R_NO_BODY;
 	while (off < scan) {
 		struct pv_insn in;
-		int n = pv_insn_decode(body->bytes + off, scan - off, PV_MODE_64,
+		int n = pv_insn_decode(body->bytes + off, scan - off, pv_code_mode,
 				       &in);
 		int r;
 

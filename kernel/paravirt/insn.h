@@ -8,6 +8,15 @@
 
 enum pv_insn_mode { PV_MODE_64 = 64, PV_MODE_32 = 32, PV_MODE_16 = 16 };
 
+/*
+ * The mode of the code the patcher and the tools read and write: in the
+ * kernel its own (32 in the i386 build, else 64); in the tools the ELF
+ * file's class (elf_image.c sets it).  It also gives the pv_ops slot size
+ * and the form of the indirect call (emit.c), and the clobber sets of the
+ * site classes (names.c).
+ */
+extern enum pv_insn_mode pv_code_mode;
+
 enum pv_insn_kind {
 	PV_INSN_OTHER = 0,
 	PV_INSN_NOP,      /* 90, 0f 1f /0, 66 90 ... (no architectural effect) */
@@ -80,6 +89,32 @@ static inline unsigned pv_insn_pcrel32(const struct pv_insn *in)
 		return in->rel_off;
 	if ((in->flags & PV_INSN_F_RIPREL) && in->disp_len == 4)
 		return in->disp_off;
+	return 0;
+}
+/* Bytes of a pointer (a pv_ops slot) in the code's mode. */
+static inline unsigned pv_ptr_bytes(void)
+{
+	return pv_code_mode == PV_MODE_32 ? 4 : 8;
+}
+
+/*
+ * The address the memory operand of the instruction at addr names by
+ * itself: RIP-relative (64-bit mode) or a bare disp32 (32-bit mode, ModRM
+ * mod 0 rm 5).  1 and *t, or 0 if the operand uses registers or is none.
+ */
+static inline int pv_insn_abs_addr(const struct pv_insn *in, uint64_t addr,
+				   uint64_t *t)
+{
+	if (in->disp_len != 4 || !(in->flags & PV_INSN_F_MODRM))
+		return 0;
+	if (in->flags & PV_INSN_F_RIPREL) {
+		*t = addr + in->len + (uint64_t)(int64_t)in->disp;
+		return 1;
+	}
+	if (pv_code_mode == PV_MODE_32 && (in->modrm & 0xc7) == 0x05) {
+		*t = (uint32_t)in->disp;
+		return 1;
+	}
 	return 0;
 }
 #endif /* PV_INSN_H */

@@ -1,6 +1,13 @@
 /* names.c: printable names of ops, strategies and reasons, and each op's
  * class, all derived from the one op table in ops.h. */
 #include "patch.h"
+#include "insn.h"
+
+#ifdef __i386__
+enum pv_insn_mode pv_code_mode = PV_MODE_32;
+#else
+enum pv_insn_mode pv_code_mode = PV_MODE_64;
+#endif
 
 static const char *const op_names[PV_NR_OPS] = {
 #define PV_NAME__(name, grp, cls, ret, params) [PV_OP_##name] = #name,
@@ -66,6 +73,12 @@ unsigned pv_op_class(unsigned op)
 
 uint16_t pv_class_clobbers(unsigned cls)
 {
+	/* i386 (include/pv/pvop_32.h): caller-saved %eax %ecx %edx; a CALLEE
+	 * site gives up %edx:%eax, the registers of a 64-bit result. */
+	if (pv_code_mode == PV_MODE_32)
+		return cls == PV_CLASS_CALLER ? PV_CLOBBERS_CALLER_32 :
+		       cls == PV_CLASS_CALLEE ? PV_CLOBBERS_CALLEE_32 :
+						PV_CLOBBERS_NONE;
 	if (cls == PV_CLASS_CALLER)
 		return PV_CLOBBERS_CALLER;
 	return cls == PV_CLASS_CALLEE ? PV_CLOBBERS_CALLEE : PV_CLOBBERS_NONE;

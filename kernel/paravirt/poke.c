@@ -28,7 +28,7 @@ int pv_site_is_original(const uint8_t *b, unsigned len, uint64_t addr,
 		return 1; /* our own padding, as gas's .nops also emits it */
 	while (off < len) {
 		struct pv_insn in;
-		int n = pv_insn_decode(b + off, len - off, PV_MODE_64, &in);
+		int n = pv_insn_decode(b + off, len - off, pv_code_mode, &in);
 
 		if (n < 0 || in.kind != PV_INSN_NOP)
 			return 0;

@@ -93,7 +93,7 @@ static int plan_prefixes(const struct pv_code *c, unsigned copy_len,
 	while (off < copy_len) {
 		struct pv_pad_insn *x = &ins[n++];
 		int l = pv_insn_decode(c->bytes + off, copy_len - off,
-				       PV_MODE_64, &x->in);
+				       pv_code_mode, &x->in);
 
 		if (l < 0)
 			return -PV_EINVAL;

@@ -138,11 +138,12 @@ cp $FIX/fixture.elf $T/class.elf
 poke $T/class.elf 4 01
 run $E $T/class.elf
 is "$rc/$(lines $T/err)" "1/1" "ELF32 class: one error line, exit 1"
-like $T/err 'wrong class' "wrong class is named"
+like $T/err 'e_machine: wrong machine 62: not i386 \(ELF32\)$' \
+	"ELF32 class with an x86-64 machine: the pair is named"
 cp $FIX/fixture.elf $T/machine.elf
 poke $T/machine.elf 18 03 00
 run $E $T/machine.elf
-like $T/err "^elfscan: $T/machine.elf: e_machine: wrong machine 3: not x86-64$" "wrong machine: one line"
+like $T/err "^elfscan: $T/machine.elf: e_machine: wrong machine 3: not x86-64 \(ELF64\)$" "wrong machine: one line"
 cp $FIX/fixture.elf $T/overlap.elf
 poke $T/overlap.elf $(($(shdr $T/overlap.elf .pv_table) + 16)) 10 00 10 80 ff ff ff ff
 run $E $T/overlap.elf

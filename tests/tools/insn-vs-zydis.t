@@ -52,8 +52,12 @@ missing() {
 libc=/lib/x86_64-linux-gnu/libc.so.6
 cc1=$(gcc -print-prog-name=cc1)
 kernel=build/kernel/kernel.elf
+# Always there (make fetches and builds them): Debian's 32-bit libc
+# (scripts/fetch-libc-i386) and our i386 kernel.
+libc32=build/i386/libc/libc.so.6
+kernel32=build/i386/kernel/kernel.elf
 set -- $(elf32)
-echo "1..$((6 + ($# > 0 ? $# : 1)))"
+echo "1..$((8 + ($# > 0 ? $# : 1)))"
 
 if [ -f "$libc" ]; then
 	run libc.so.6 "$libc"
@@ -77,6 +81,14 @@ if [ -f "$kernel" ]; then
 else
 	missing kernel.elf "no $kernel: run make"
 fi
+for f in "$libc32" "$kernel32"; do
+	if [ -f "$f" ]; then
+		run "$f (32-bit)" --mode 32 "$f"
+	else
+		n=$((n + 1))
+		echo "not ok $n - $f (32-bit): missing, run make"
+	fi
+done
 if [ $# = 0 ]; then
 	missing elf32 "no 32-bit x86 ELF file (valgrind's x86 tools): run scripts/deps"
 fi

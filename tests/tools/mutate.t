@@ -9,6 +9,9 @@ seeds="$FIX/fixture.elf:700 $FIX/fixture-sealed.elf:900 $FIX/broken.elf:400 $FIX
 [ -f $B/kernel/kernel.elf ]
 ok $? "the kernel image to mutate is built (make)"
 seeds="$seeds $B/kernel/kernel.elf:500"
+[ -f $B/i386/kernel/kernel.elf ]
+ok $? "the i386 kernel image (ELF32) to mutate is built (make)"
+seeds="$seeds $B/i386/kernel/kernel.elf:300"
 # Cached under build/linux/ once downloaded (elfscan-linux.t needs it too).
 V=$(scripts/fetch-linux-vmlinux 2>$T/fetch)
 ok $? "Debian's vmlinux to mutate: ${V:-$(tail -n 1 $T/fetch)}"

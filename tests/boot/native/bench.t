@@ -72,7 +72,9 @@ sub check_patch {
 	ok(!grep({ $_->{err} } @$l), 'patch cost: no pass failed');
 }
 
-my $r = boot(cmdline => [qw(bench selftest)]);
+# tests/boot/i386/bench.t runs this file on the i386 kernels.
+my $kdir = BootTest::build_dir() . ($ENV{BENCH_T_ARCH} ? "/$ENV{BENCH_T_ARCH}" : '');
+my $r = boot(kernel => "$kdir/kernel/kernel.elf", cmdline => [qw(bench selftest)]);
 check_pass($r, 1);
 my $g = check_paths($r, 'pv', qw(full noinline nopatch));
 check_method($r, 'pv');
@@ -85,8 +87,7 @@ check_patch($r);
 ok(grep({ $_->{name} eq 'patch:text_hash_roundtrip' && !$_->{skip} }
 	@{ $r->{ktap} }), 'bench ran first and left the boot-time text');
 
-my $n = boot(kernel => BootTest::build_dir() . '/kernel-nopv/kernel.elf',
-	     cmdline => ['bench']);
+my $n = boot(kernel => "$kdir/kernel-nopv/kernel.elf", cmdline => ['bench']);
 check_pass($n, 0);
 my $gn = check_paths($n, 'pv_n', 'pv_n');
 check_method($n, 'pv_n');
