@@ -29,7 +29,7 @@ I386_PV_SRCS := core/pvboot.c core/selftest_corrupt.c native/ops.c \
 	core/selftest_patch.c core/selftest_sites.c core/bench_patch.c \
 	arch/i386/selftest_probe_32.S \
 	arch/i386/irq_32.S $(addprefix paravirt/,insn.c nops.c emit.c \
-	prefix.c pair.c inline.c plan.c poke.c table.c backend.c hash.c \
+	prefix.c pair.c inline.c plan.c hcall.c poke.c table.c backend.c hash.c \
 	names.c)
 I386_NOPV_SRCS := core/pvboot_nopv.c paravirt/hash.c paravirt/names.c
 

@@ -30,8 +30,8 @@ static void copy_memmap(struct boot_info *bi, const struct hvm_start_info *si)
 	const struct hvm_memmap_table_entry *e;
 
 	if (si->version < 1 || !si->memmap_entries) {
-#ifndef PV_NO_PARAVIRT
-		/* a PVH Dom0's: Xen gives it by hypercall */
+#if !defined(PV_NO_PARAVIRT) && defined(__x86_64__)
+		/* a PVH Dom0's: Xen gives it by hypercall (PVH is 64-bit) */
 		if (xen_pvh && !xen_pvh_memory_map(bi))
 			return;
 #endif

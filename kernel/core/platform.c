@@ -60,7 +60,7 @@ unsigned cpu_features_detect(void)
 const struct platform *platform_detect(uint32_t start_flags)
 {
 	read_signature();
-#ifndef PV_NO_PARAVIRT
+#if !defined(PV_NO_PARAVIRT) && defined(__x86_64__) /* PVH: 64-bit only */
 	if (!strcmp(hv_signature, "XenVMMXenVMM"))
 		return xen_pvh_detect(start_flags);
 #endif

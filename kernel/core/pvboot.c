@@ -236,8 +236,8 @@ static enum pv_patch_mode boot_mode(void)
  * selftests' re-patching leaves them so). */
 static void patch_hcall_sites(void)
 {
-	int err = pv_patch_hcall_sites((uint64_t)__pv_hcall_sites_start,
-				       (uint64_t)__pv_hcall_sites_end,
+	int err = pv_patch_hcall_sites((uint64_t)(uintptr_t)__pv_hcall_sites_start,
+				       (uint64_t)(uintptr_t)__pv_hcall_sites_end,
 				       &backend, &kmem, boot_mode(),
 				       &hcall_stats);
 

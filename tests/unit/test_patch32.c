@@ -153,13 +153,16 @@ static void test_bodies(void **st)
 /* The inline hypercall form is the 64-bit ABI's syscall: never in 32-bit. */
 static void test_no_syscall_hypercall(void **st)
 {
+	static const uint8_t syscall_insn[] = { 0x0f, 0x05 };
 	uint8_t b[32];
 
 	(void)st;
-	assert_int_equal(pv_emit_hypercall(b, sizeof(b), 29, 1, 0, NULL),
+	assert_int_equal(pv_emit_hypercall(b, sizeof(b), 29, 1, 0, NULL,
+					   syscall_insn, 2),
 			 -PV_EINVAL);
 	pv_code_mode = PV_MODE_64;
-	assert_true(pv_emit_hypercall(b, sizeof(b), 29, 1, 0, NULL) > 0);
+	assert_true(pv_emit_hypercall(b, sizeof(b), 29, 1, 0, NULL,
+				      syscall_insn, 2) > 0);
 	pv_code_mode = PV_MODE_32;
 }
 
