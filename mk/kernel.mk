@@ -18,7 +18,8 @@ KERNEL_SRCS := boot/head.S boot/notes.S boot/pvh.c \
 	core/selftest.c core/selftest_ops.c core/selftest_irq.c \
 	core/selftest_mm.c core/selftest_patch.c core/cmdloop.c \
 	native/native.c native/mmu.c native/time.c native/serial.c \
-	native/pit.c native/platform.c
+	native/pit.c native/platform.c \
+	smp/percpu.c smp/acpi.c smp/lapic.c smp/smp.c smp/trampoline.S
 KERNEL_PV_SRCS := core/pvboot.c core/selftest_corrupt.c native/ops.c \
 	native/irq.S paravirt/insn.c paravirt/nops.c paravirt/emit.c paravirt/prefix.c paravirt/pair.c \
 	paravirt/inline.c paravirt/plan.c paravirt/poke.c paravirt/table.c \

@@ -40,6 +40,7 @@ struct boot_info {
 	unsigned nr_ranges;
 	struct boot_range ranges[BOOT_MAX_RANGES];
 	const char *error; /* set when the entry code found something wrong */
+	uint64_t rsdp_pa;  /* ACPI RSDP if the entry code was told; 0: scan */
 };
 
 /* Command-line flags (cmdline.c). */

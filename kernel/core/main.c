@@ -8,6 +8,7 @@
 #include "core/selftest.h"
 #include "core/traps.h"
 #include "pv/pvcalls.h"
+#include "smp/smp.h"
 
 #define TIMER_HZ 1000
 
@@ -80,6 +81,7 @@ void kernel_main(struct boot_info *bi)
 	err = timer_init(cur_platform, TIMER_HZ);
 	if (err)
 		panic("timer: error %d", err);
+	smp_init(bi);                 /* natively: APs from the MADT */
 	pv_irq_enable();
 	if (kflags.bench)    /* first: the selftests then check the text */
 		bench_run();

@@ -10,13 +10,18 @@ struct boot_info;
 #define PTE_P 0x001ull
 #define PTE_W 0x002ull
 #define PTE_U 0x004ull
+#define PTE_PWT 0x008ull
+#define PTE_PCD 0x010ull
 #define PTE_A 0x020ull
 #define PTE_D 0x040ull
 #define PTE_PS 0x080ull
 #define PTE_G 0x100ull
 #define PTE_ADDR 0x000ffffffffff000ull
+#define PTE_NX (1ull << 63)
 #define CR4_PGE 0x80ul
 #define LARGE_PAGE_SIZE (2ull << 20)
+/* Kernel addresses of device and alias mappings (nothing else is here). */
+#define MMIO_VA_BASE 0xffffc98000000000ull /* not selftest_mm.c's */
 
 /* pmm.c */
 void pmm_init(const struct boot_info *bi);
@@ -34,4 +39,9 @@ int pt_unmap(uint64_t va);
 unsigned long long *pt_lookup(uint64_t va);
 int pt_release(uint64_t va);
 uint64_t paging_root(void);
+/* PTE_NX where EFER.NXE is on (natively, when the CPU has NX), else 0. */
+extern uint64_t pte_nx;
+/* W^X (natively): 1 if text is read-only; writes to it go through here. */
+int paging_text_ro(void);
+void paging_text_write(uint64_t addr, const uint8_t *buf, uint32_t len);
 #endif /* MM_H */

@@ -1,6 +1,7 @@
 /* pvboot.c: boot-time patching: fills pv_ops with the platform's backend,
  * patches every site from the sealed table, reports, hashes the text. */
 #include "core/kernel.h"
+#include "core/mm.h"
 #include "core/platform.h"
 #include "core/pvboot.h"
 #include "pv/pvcalls.h"
@@ -37,7 +38,8 @@ static int kmem_read(void *ctx, uint64_t addr, uint8_t *buf, uint32_t len)
 	return 0;
 }
 
-/* Kernel text is mapped writable (see paging.c), as Xen PV maps it. */
+/* Natively text is read-only once paging_init has run (W^X): written
+ * through the poker's alias; on Xen PV (and before) it is writable. */
 static int kmem_write(void *ctx, uint64_t addr, const uint8_t *buf,
 		      uint32_t len)
 {
@@ -45,7 +47,10 @@ static int kmem_write(void *ctx, uint64_t addr, const uint8_t *buf,
 	if (addr < (uint64_t)_stext || addr > (uint64_t)_etext ||
 	    len > (uint64_t)_etext - addr)
 		return -PV_EFAULT;
-	memcpy((void *)addr, buf, len);
+	if (paging_text_ro())
+		paging_text_write(addr, buf, len);
+	else
+		memcpy((void *)addr, buf, len);
 	return 0;
 }
 

@@ -4,10 +4,11 @@
 #include "core/traps.h"
 #include "core/bench_step.h"
 #include "pv/pvcalls.h"
+#include "smp/smp.h"
 
 volatile unsigned trap_breakpoints;
 volatile unsigned long long trap_irqs;
-static irq_fn irq_handlers[IRQ_VECTORS];
+static irq_fn irq_handlers[IRQ_SLOTS];
 
 static const char *const exc_names[32] = {
 	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint",
@@ -22,7 +23,7 @@ static const char *const exc_names[32] = {
 
 void trap_set_irq(unsigned vec, irq_fn fn)
 {
-	if (vec >= IRQ_VECTOR_BASE && vec < IRQ_VECTOR_BASE + IRQ_VECTORS)
+	if (vec >= IRQ_VECTOR_BASE && vec < IRQ_VECTOR_BASE + IRQ_SLOTS)
 		irq_handlers[vec - IRQ_VECTOR_BASE] = fn;
 }
 
@@ -76,7 +77,7 @@ void trap_dispatch(struct trap_frame *f)
 	if (f->vec == 1 && bench_step_trap(f))
 		return;
 	if (f->vec >= IRQ_VECTOR_BASE &&
-	    f->vec < IRQ_VECTOR_BASE + IRQ_VECTORS) {
+	    f->vec < IRQ_VECTOR_BASE + IRQ_SLOTS) {
 		irq_fn fn = irq_handlers[f->vec - IRQ_VECTOR_BASE];
 
 		trap_irqs++;
@@ -91,6 +92,8 @@ void trap_dispatch(struct trap_frame *f)
 	if (f->vec == 14)
 		cr2 = pv_read_cr2();
 	if (extable_fixup(f, cr2))
+		return;
+	if (smp_recover_fault(f, cr2)) /* a CPU running armed work */
 		return;
 	trap_fatal(f, cr2);
 }

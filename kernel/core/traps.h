@@ -13,6 +13,10 @@
 
 #define IRQ_VECTOR_BASE 32 /* legacy PIC IRQ n is vector 32 + n */
 #define IRQ_VECTORS 16
+/* Vectors with a handler slot: the PIC's 16, then the local APIC's 16
+ * (kernel/smp/smp.h); entry.S has a stub for each vector below this. */
+#define IRQ_SLOTS 32
+#define IDT_VECTORS (IRQ_VECTOR_BASE + IRQ_SLOTS)
 
 /* As entry.S pushes it: GPRs, vector, error code, then the CPU's frame. */
 struct trap_frame {
@@ -45,6 +49,7 @@ void gdt_set_ldt(const void *base, unsigned int n);
 void gdt_tss_clear_busy(void);
 int gdt_tss_busy(void);
 void gdt_current(struct desc_ptr *gdtr, struct desc_ptr *idtr);
+void gdt_init_cpu(uint64_t *g, struct tss64 *t, uint64_t ist_top);
 
 /* traps.c */
 typedef void (*irq_fn)(unsigned vec);
