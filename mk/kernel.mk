@@ -23,7 +23,8 @@ KERNEL_SRCS := boot/head.S boot/notes.S boot/pvh.c \
 KERNEL_PV_SRCS := core/pvboot.c core/selftest_corrupt.c native/ops.c \
 	native/irq.S paravirt/insn.c paravirt/nops.c paravirt/emit.c paravirt/prefix.c paravirt/pair.c \
 	paravirt/inline.c paravirt/plan.c paravirt/poke.c paravirt/table.c \
-	paravirt/backend.c paravirt/hash.c paravirt/names.c
+	paravirt/backend.c paravirt/hash.c paravirt/names.c smp/textpoke.c \
+	smp/repatch.c
 # The in-guest bench (docs/bench.md): single-step counter and hot paths
 # in both builds, the patch-cost pass in PV=y only.
 KERNEL_SRCS += core/bench_step.c core/bench_paths.c

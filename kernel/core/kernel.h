@@ -47,6 +47,8 @@ struct boot_info {
 struct kernel_flags {
 	int nopatch, noinline, debug, selftest, bench, fault;
 	int console_loop, console_noloop; /* core/cmdloop.c */
+	unsigned repatch;     /* `repatch N`: N live re-patch rounds */
+	int repatch_plain;    /* repatch.plain: without the int3 protocol */
 };
 extern struct kernel_flags kflags;
 void cmdline_parse(const char *s);

@@ -9,6 +9,7 @@
 #include "core/traps.h"
 #include "pv/pvcalls.h"
 #include "smp/smp.h"
+#include "smp/textpoke.h"
 
 #define TIMER_HZ 1000
 
@@ -87,6 +88,12 @@ void kernel_main(struct boot_info *bi)
 		bench_run();
 	if (kflags.selftest)
 		selftest_run();
+#ifndef PV_NO_PARAVIRT
+	repatch_register();           /* console: repatch, cpus */
+	if (kflags.repatch &&
+	    repatch_run(kflags.repatch, kflags.repatch_plain))
+		boot_failed = 1;
+#endif
 	if (kflags.fault)
 		fault_selfcheck();
 	pass = !boot_failed && !selftest_failed();

@@ -5,6 +5,7 @@
 #include "core/platform.h"
 #include "core/pvboot.h"
 #include "pv/pvcalls.h"
+#include "smp/textpoke.h"
 
 /* The table every site calls through. */
 struct pv_ops pv_ops;
@@ -19,6 +20,7 @@ static struct pv_backend backend;
 static struct pv_patch_stats boot_stats;
 static struct pvboot_state state = { .mode = -1, .boot_mode = -1 };
 static uint64_t boot_hash;
+struct text_poke_stats poke_stats; /* live re-patches since boot */
 static int boot_failed;
 
 /* Target memory is our own image: reads anywhere in it, writes to text. */
@@ -102,17 +104,25 @@ int pvboot_hash_text(uint64_t *hash)
 	return pv_text_hash(&kmem, (uint64_t)_stext, (uint64_t)_etext, hash);
 }
 
-/* Re-patches every site from the mode it is in to another one. */
+/*
+ * Re-patches every site from the mode it is in to another one; with other
+ * CPUs online through the int3 protocol (kernel/smp/textpoke.c).
+ */
 int pvboot_repatch(enum pv_patch_mode to, struct pv_patch_stats *st)
 {
 	unsigned long flags;
-	int err;
+	const struct pv_mem *m;
+	int err, err2;
 
 	memset(st, 0, sizeof(*st));
 	/* No interrupt handler may run a half-considered site. */
 	flags = pv_irq_save();
+	m = text_poke_begin(&kmem);
 	err = pv_patch_table(state.hdr, (uint64_t)state.hdr, state.table_size,
-			     &backend, &kmem, state.mode, to, st, NULL, NULL);
+			     &backend, m, state.mode, to, st, NULL, NULL);
+	err2 = text_poke_end(m, &poke_stats);
+	if (!err)
+		err = err2;
 	sync_core();
 	if (!err)
 		state.mode = to;

@@ -5,6 +5,7 @@
 #include "core/bench_step.h"
 #include "pv/pvcalls.h"
 #include "smp/smp.h"
+#include "smp/textpoke.h"
 
 volatile unsigned trap_breakpoints;
 volatile unsigned long long trap_irqs;
@@ -86,6 +87,10 @@ void trap_dispatch(struct trap_frame *f)
 		return;
 	}
 	if (f->vec == 3) {
+#ifndef PV_NO_PARAVIRT
+		if (text_poke_trap(f)) /* a site being re-patched */
+			return;
+#endif
 		trap_breakpoints++;
 		return;
 	}

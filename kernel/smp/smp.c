@@ -264,3 +264,29 @@ void smp_init(const struct boot_info *bi)
 	       "%u Hz on each AP\n", nr_online, n,
 	       (native_sched_clock() - t0) / 1000, APIC_HZ);
 }
+
+#define LOCK_SPINS 64
+
+/* Spins a while, then waits through the lock_wait op (natively a pause;
+ * Xen yields), and tries again. */
+void smp_lock(struct smp_lock *l)
+{
+	for (;;) {
+		for (unsigned i = 0; i < LOCK_SPINS; i++) {
+			if (!__atomic_exchange_n(&l->locked, 1,
+						 __ATOMIC_ACQUIRE))
+				return;
+			__native_pause();
+		}
+		__atomic_add_fetch(&l->waiters, 1, __ATOMIC_RELAXED);
+		pv_lock_wait(&l->locked, 1);
+		__atomic_sub_fetch(&l->waiters, 1, __ATOMIC_RELAXED);
+	}
+}
+
+void smp_unlock(struct smp_lock *l)
+{
+	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+	if (__atomic_load_n(&l->waiters, __ATOMIC_RELAXED))
+		pv_lock_kick(-1);
+}
