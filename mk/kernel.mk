@@ -100,7 +100,7 @@ $(KDIR_NOPV)/kernel.elf: $(KDIR_NOPV)/kernel.raw.elf
 ALL += $(KDIR)/kernel.elf $(KDIR_NOPV)/kernel.elf
 TESTS += $(addprefix tests/boot/native/,default.t nopatch.t noinline.t \
 	debug.t text-hash.t mem-64m.t mem-2g.t cpu-qemu64.t cpu-max.t pv-n.t \
-	fault.t bench.t)
+	fault.t bench.t smp.t)
 
 # make run: boot with the selftests and show the patch report (PV=n: the
 # reference kernel).

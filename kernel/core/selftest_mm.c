@@ -197,7 +197,8 @@ static int t_wx_text_write(struct ktest_ctx *c)
 extern uint8_t selftest_exec_buf[16];
 uint8_t selftest_exec_buf[16] = { 0xc3 };
 
-static int probe_exec(void)
+/* One copy only: its extable entry names the buffer, not the call. */
+static __noinline int probe_exec(void)
 {
 	int err = 0;
 
