@@ -279,6 +279,7 @@ int pv_batch_apply(struct pv_batch *b, const struct pv_text_ops *t,
 /* #BP handler: 1 if addr starts a site whose int3 is live. */
 int pv_batch_hit(uint64_t addr);
 void pv_batch_scan(const uint64_t *lo, const uint64_t *hi);
+int pv_batch_debug(uint64_t addr);
 
 /* table.c: checks a site table header (magic, version, abi hash, counts). */
 int pv_table_check(const struct pv_table_hdr *h, uint64_t avail_bytes);

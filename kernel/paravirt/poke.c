@@ -178,8 +178,24 @@ int pv_batch_hit(uint64_t addr)
 	struct pv_batch *b = batch_active;
 	struct pv_batch_entry *e = b ? find(b, addr) : NULL;
 
+	/* not only LIVE: see the second write in apply_pass */
 	return e && e->addr == addr &&
-	       __atomic_load_n(&e->state, __ATOMIC_ACQUIRE) == PV_BATCH_LIVE;
+	       __atomic_load_n(&e->state, __ATOMIC_ACQUIRE) != PV_BATCH_DONE;
+}
+
+/* Debug: what the batch says of addr: -1 none active, -2 not found, else
+ * state | busy << 4 | (addr is its start) << 5. */
+int pv_batch_debug(uint64_t addr)
+{
+	struct pv_batch *b = batch_active;
+	struct pv_batch_entry *e;
+
+	if (!b)
+		return -1;
+	e = find(b, addr);
+	if (!e)
+		return -2;
+	return e->state | e->busy << 4 | (e->addr == addr) << 5;
 }
 
 /* A CPU in a sync, over its stack [lo, hi): sites it stands in. */
@@ -212,6 +228,14 @@ static unsigned apply_pass(struct pv_batch *b, const struct pv_text_ops *t)
 		__atomic_store_n(&e->state, PV_BATCH_LIVE, __ATOMIC_RELEASE);
 		t->write(t->ctx, e->addr, &int3, 1);
 	}
+	/* Under QEMU's multi-threaded TCG a translation of the old bytes
+	 * begun before the int3 went in can be linked after it (see the
+	 * second write below): once every CPU has passed a sync, the int3s
+	 * again drop such blocks, and only then do the stacks decide. */
+	t->sync(t->ctx);
+	for (unsigned i = 0; i < b->n; i++)
+		if (b->e[i].state == PV_BATCH_LIVE)
+			t->write(t->ctx, b->e[i].addr, &int3, 1);
 	b->scanning = 1;
 	t->sync(t->ctx);
 	b->scanning = 0;
@@ -233,11 +257,20 @@ static unsigned apply_pass(struct pv_batch *b, const struct pv_text_ops *t)
 			t->write(t->ctx, e->addr, e->new_, 1);
 	}
 	t->sync(t->ctx);
+	/*
+	 * The final bytes once more, now that every CPU has passed the last
+	 * sync.  On hardware a no-op store; under QEMU's multi-threaded TCG a
+	 * translation begun before a write can be linked after that write's
+	 * invalidation, a stale block that ran an int3 long gone (seen at
+	 * -smp 4); this write drops any such block.  A CPU that meets such
+	 * an int3 meanwhile waits like any other (pv_batch_hit).
+	 */
 	for (unsigned i = 0; i < b->n; i++) {
 		struct pv_batch_entry *e = &b->e[i];
 
 		if (e->state != PV_BATCH_LIVE)
 			continue;
+		t->write(t->ctx, e->addr, e->busy ? e->old : e->new_, e->len);
 		__atomic_store_n(&e->state, e->busy ? PV_BATCH_PENDING :
 					    PV_BATCH_DONE, __ATOMIC_RELEASE);
 		left += e->busy;

@@ -186,6 +186,15 @@ static void report_faults(void)
 		       "(cr2 %llx)\n", c, f->faults,
 		       (unsigned long long)f->last_vec, where,
 		       (unsigned long long)f->last_cr2);
+		ksym_format(where, sizeof(where), f->first_rip);
+		printk("repatch: cpu %u: first vector %llu at %s rsp %llx "
+		       "stack %llx %llx %llx %llx\n", c,
+		       (unsigned long long)f->first_vec, where,
+		       (unsigned long long)f->first_rsp,
+		       (unsigned long long)f->first_stack[0],
+		       (unsigned long long)f->first_stack[1],
+		       (unsigned long long)f->first_stack[2],
+		       (unsigned long long)f->first_stack[3]);
 	}
 	for (unsigned c = 1; c < SMP_MAX_CPUS; c++)
 		if (sc[c].wrong)
@@ -232,9 +241,9 @@ int repatch_run(unsigned n, int plain)
 
 		ksym_format(where, sizeof(where), text_poke_stray_rip);
 		printk("repatch: %lu breakpoints not at a site being written,"
-		       " last on cpu %u at %s\n",
+		       " last on cpu %u at %s (batch state %d)\n",
 		       (unsigned long)(trap_breakpoints - bps0),
-		       text_poke_stray_cpu, where);
+		       text_poke_stray_cpu, where, text_poke_stray_state);
 	}
 	report_faults();
 	return r.faults || r.stuck || r.wrong ? -PV_EIO : 0;

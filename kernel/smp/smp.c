@@ -142,7 +142,13 @@ int smp_recover_fault(struct trap_frame *f, uint64_t cr2)
 
 	if (!pc->recover_armed || pc->cpu == 0)
 		return 0;
-	pc->recover.faults++;
+	if (!pc->recover.faults++) {
+		pc->recover.first_rip = f->rip;
+		pc->recover.first_vec = f->vec;
+		pc->recover.first_rsp = f->rsp;
+		for (unsigned i = 0; i < 4; i++)
+			pc->recover.first_stack[i] = ((uint64_t *)f->rsp)[i];
+	}
 	pc->recover.last_rip = f->rip;
 	pc->recover.last_vec = f->vec;
 	pc->recover.last_cr2 = cr2;

@@ -20,6 +20,7 @@ struct smp_recover {
 	uint64_t rip, rsp;
 	unsigned long faults;
 	uint64_t last_rip, last_vec, last_cr2;
+	uint64_t first_rip, first_vec, first_rsp, first_stack[4];
 };
 
 /*
@@ -34,7 +35,7 @@ struct percpu {
 	uint64_t stack_top;  /* scanned by the re-patch sync (kernel/smp/poke.c) */
 	volatile unsigned long long apic_ticks;
 	volatile unsigned long call_ack; /* last smp_call generation run */
-	volatile unsigned long busy;     /* re-patch: sites it stood in */
+	uint64_t stall_rsp; /* in the #BP wait: the interrupted stack */
 	struct smp_recover recover;
 	int recover_armed;
 	uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16)));

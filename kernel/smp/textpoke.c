@@ -15,6 +15,7 @@ static const struct pv_mem *real_mem;
 static int plain; /* repatch ... plain: the checked copy alone */
 unsigned long text_poke_stalls; /* #BP waits, all CPUs */
 uint64_t text_poke_stray_rip;
+int text_poke_stray_state;
 unsigned text_poke_stray_cpu;
 
 /* cpuid serialises: no stale instruction bytes survive it. */
@@ -49,11 +50,14 @@ static const struct pv_mem live_mem = { live_ptr, live_read, live_write, 0 };
 /* On every other CPU, in its IPI handler or #BP wait. */
 static void sync_here(void *arg)
 {
+	struct percpu *pc = this_cpu();
 	uint64_t here;
+	const uint64_t *lo = pc->stall_rsp ? (const uint64_t *)pc->stall_rsp :
+					     &here;
 
 	(void)arg;
 	sync_core();
-	pv_batch_scan(&here, (const uint64_t *)this_cpu()->stack_top);
+	pv_batch_scan(lo, (const uint64_t *)pc->stack_top);
 }
 
 static int text_write(void *ctx, uint64_t addr, const uint8_t *buf,
@@ -119,15 +123,20 @@ int text_poke_trap(struct trap_frame *f)
 
 	if (!pv_batch_hit(site)) {
 		text_poke_stray_rip = f->rip;
+		text_poke_stray_state = pv_batch_debug(site);
 		text_poke_stray_cpu = smp_cpu_id();
 		return 0;
 	}
 	f->rip = site;
 	__atomic_add_fetch(&text_poke_stalls, 1, __ATOMIC_RELAXED);
+	/* syncs meanwhile scan from the interrupted stack up: this handler's
+	 * own frames hold site+1 and would keep the site busy for ever */
+	this_cpu()->stall_rsp = f->rsp;
 	while (pv_batch_hit(site)) {
 		smp_poll();
 		__native_pause();
 	}
+	this_cpu()->stall_rsp = 0;
 	sync_core();
 	return 1;
 }

@@ -18,6 +18,7 @@ void text_poke_set_plain(int on);
 int text_poke_trap(struct trap_frame *f);
 extern unsigned long text_poke_stalls;
 extern uint64_t text_poke_stray_rip;
+extern int text_poke_stray_state;
 extern unsigned text_poke_stray_cpu;
 
 /* repatch.c: 0 if all n rounds applied with no fault and nothing wrong. */
