@@ -44,4 +44,7 @@ extern uint64_t pte_nx;
 /* W^X (natively): 1 if text is read-only; writes to it go through here. */
 int paging_text_ro(void);
 void paging_text_write(uint64_t addr, const uint8_t *buf, uint32_t len);
+/* Keep the alias mapped across many writes (nests). */
+void paging_text_open(void);
+void paging_text_close(void);
 #endif /* MM_H */

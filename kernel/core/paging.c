@@ -13,7 +13,7 @@ static uint64_t pml4_pa;
 static uint64_t kernel_global; /* PTE_G when the CPU has PGE */
 uint64_t pte_nx;
 static int text_ro;                /* W^X: text read-only, data NX */
-static unsigned long long *poke_pte; /* the poker's alias, 2 pages */
+static unsigned long long *poke_pte; /* the poker's alias of the text */
 extern char __rodata_start[], __data_start[];
 
 #define MSR_EFER 0xc0000080u
@@ -189,26 +189,51 @@ int paging_text_ro(void)
 }
 
 /*
- * Writes len bytes of read-only text at addr through a writable alias that
- * exists only meanwhile (as Linux's poking_mm).  Plain stores to the PTE
- * and invlpg, not the mmu ops: the ops' own sites may be the ones changing.
- * Only the poking CPU ever touches POKE_VA, so no other TLB holds it.
+ * Read-only text is written through a writable alias of the text pages at
+ * POKE_VA that exists only while the poker writes (as Linux's poking_mm):
+ * open for one write, or around a whole batch (kernel/smp/textpoke.c).
+ * Plain PTE stores and invlpg, not the mmu ops: the ops' own sites may be
+ * the ones changing.  Only the poking CPU touches POKE_VA, so no other
+ * TLB holds it.
  */
+static int alias_open;
+
+static unsigned alias_pages(void)
+{
+	return (unsigned)(((uint64_t)__rodata_start -
+			   ((uint64_t)_kernel_start & PAGE_MASK)) / PAGE_SIZE);
+}
+
+static void alias_set(int on)
+{
+	uint64_t pa = ((uint64_t)_kernel_start & PAGE_MASK) - KERNEL_VIRT_BASE;
+
+	for (unsigned i = 0; i < alias_pages(); i++) {
+		poke_pte[i] = on ? (pa + i * PAGE_SIZE) | PTE_P | PTE_W | pte_nx :
+				   0;
+		__native_flush_tlb_one(POKE_VA + i * PAGE_SIZE);
+	}
+}
+
+void paging_text_open(void)
+{
+	if (text_ro && !alias_open++)
+		alias_set(1);
+}
+
+void paging_text_close(void)
+{
+	if (text_ro && !--alias_open)
+		alias_set(0);
+}
+
 void paging_text_write(uint64_t addr, const uint8_t *buf, uint32_t len)
 {
-	uint64_t page = addr & PAGE_MASK, off = addr - page;
-	uint8_t *alias = (uint8_t *)POKE_VA;
+	uint64_t off = addr - ((uint64_t)_kernel_start & PAGE_MASK);
 
-	for (unsigned i = 0; i < 2; i++) {
-		poke_pte[i] = (page + i * PAGE_SIZE - KERNEL_VIRT_BASE) | PTE_P |
-			      PTE_W | pte_nx;
-		__native_flush_tlb_one(POKE_VA + i * PAGE_SIZE);
-	}
-	memcpy(alias + off, buf, len);
-	for (unsigned i = 0; i < 2; i++) {
-		poke_pte[i] = 0;
-		__native_flush_tlb_one(POKE_VA + i * PAGE_SIZE);
-	}
+	paging_text_open();
+	memcpy((uint8_t *)POKE_VA + off, buf, len);
+	paging_text_close();
 }
 
 static int cpu_has(unsigned edx_bit)
@@ -287,7 +312,9 @@ int paging_init(const struct boot_info *bi)
 	err = map_kernel();
 	if (!err)
 		err = map_direct(bi);
-	if (!err && text_ro && !walk(POKE_VA, 1, 1)) /* its table, now */
+	/* the alias's one page table, now (all of it in that table) */
+	if (!err && text_ro && (alias_pages() > 512 - 16 ||
+				!walk(POKE_VA, 1, 1)))
 		err = -PV_ENOMEM;
 	pv_lazy_mmu_leave();
 	if (err)
@@ -298,7 +325,7 @@ int paging_init(const struct boot_info *bi)
 	pmm_use_direct_map();
 	pml4 = phys_to_virt(pml4_pa);
 	if (text_ro)
-		poke_pte = walk(POKE_VA, 1, 0); /* POKE_VA + 4 KiB: the next */
+		poke_pte = walk(POKE_VA, 1, 0); /* the next pages: the next */
 	return 0;
 }
 

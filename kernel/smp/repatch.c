@@ -208,6 +208,7 @@ int repatch_run(unsigned n, int plain)
 {
 	struct repatch_result r = { .rounds = n, .cpus = smp_nr_cpus() };
 	unsigned long stalls0 = text_poke_stalls, bps0 = trap_breakpoints;
+	struct text_poke_stats ps0 = poke_stats;
 	unsigned mism;
 
 	if (!pvboot_state()->sealed)
@@ -233,9 +234,12 @@ int repatch_run(unsigned n, int plain)
 	       "ticks_per_round=%llu\n", r.rounds, r.sites, r.faults + r.stuck,
 	       r.wrong, r.ticks);
 	printk("repatch: %s, %u CPUs, %lu stress iterations, %u stuck, "
-	       "%lu rounds refused, %u sites off plan, %lu int3 waits\n",
-	       plain || r.cpus < 2 ? "plain copy" : "int3 protocol", r.cpus, r.iters, r.stuck,
-	       r.bad_rounds, mism, text_poke_stalls - stalls0);
+	       "%lu rounds refused, %u sites off plan, %lu int3 waits, "
+	       "%lu writes in %lu passes, %lu put back\n",
+	       plain || r.cpus < 2 ? "plain copy" : "int3 protocol", r.cpus,
+	       r.iters, r.stuck, r.bad_rounds, mism,
+	       text_poke_stalls - stalls0, poke_stats.writes - ps0.writes,
+	       poke_stats.passes - ps0.passes, poke_stats.busy - ps0.busy);
 	if (trap_breakpoints != bps0) {
 		char where[96];
 

@@ -105,7 +105,9 @@ int text_poke_end(const struct pv_mem *m, struct text_poke_stats *ts)
 
 	if (m != &live_mem)
 		return 0;
+	paging_text_open();
 	err = pv_batch_apply(&batch, &text_ops, MAX_PASSES);
+	paging_text_close();
 	sync_core();
 	smp_quiet = 0;
 	if (ts) {

@@ -12,6 +12,7 @@ struct text_poke_stats {
 
 /* With more than one CPU (and not plain): a pv_mem that queues the
  * walker's writes; text_poke_end applies them (int3 protocol).  Else m. */
+extern struct text_poke_stats poke_stats; /* core/pvboot.c: since boot */
 const struct pv_mem *text_poke_begin(const struct pv_mem *m);
 int text_poke_end(const struct pv_mem *m, struct text_poke_stats *ts);
 void text_poke_set_plain(int on);
