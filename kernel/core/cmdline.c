@@ -14,6 +14,7 @@ static const struct {
 	{ "console.loop", &kflags.console_loop },
 	{ "console.noloop", &kflags.console_noloop },
 	{ "repatch.plain", &kflags.repatch_plain },
+	{ "repatch.int3", &kflags.repatch_int3 },
 };
 
 static void set_flag(const char *w, size_t len)

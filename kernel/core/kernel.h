@@ -49,6 +49,7 @@ struct kernel_flags {
 	int console_loop, console_noloop; /* core/cmdloop.c */
 	unsigned repatch;     /* `repatch N`: N live re-patch rounds */
 	int repatch_plain;    /* repatch.plain: without the int3 protocol */
+	int repatch_int3;     /* repatch.int3: the protocol even on one CPU */
 };
 extern struct kernel_flags kflags;
 void cmdline_parse(const char *s);

@@ -236,7 +236,9 @@ int repatch_run(unsigned n, int plain)
 	printk("repatch: %s, %u CPUs, %lu stress iterations, %u stuck, "
 	       "%lu rounds refused, %u sites off plan, %lu int3 waits, "
 	       "%lu writes in %lu passes, %lu put back\n",
-	       plain || r.cpus < 2 ? "plain copy" : "int3 protocol", r.cpus,
+	       plain || (r.cpus < 2 && !kflags.repatch_int3) ? "plain copy" :
+							       "int3 protocol",
+	       r.cpus,
 	       r.iters, r.stuck, r.bad_rounds, mism,
 	       text_poke_stalls - stalls0, poke_stats.writes - ps0.writes,
 	       poke_stats.passes - ps0.passes, poke_stats.busy - ps0.busy);

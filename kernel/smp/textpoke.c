@@ -91,7 +91,9 @@ void text_poke_set_plain(int on)
 
 const struct pv_mem *text_poke_begin(const struct pv_mem *m)
 {
-	if (plain || smp_nr_cpus() < 2)
+	/* one CPU: nobody else runs the text (repatch.int3: the protocol
+	 * anyway, to measure it without IPIs) */
+	if (plain || (smp_nr_cpus() < 2 && !kflags.repatch_int3))
 		return m;
 	real_mem = m;
 	pv_batch_reset(&batch);
