@@ -21,7 +21,7 @@ struct boot_info;
 #define CR4_PGE 0x80ul
 #define LARGE_PAGE_SIZE (2ull << 20)
 /* Kernel addresses of device and alias mappings (nothing else is here). */
-#define MMIO_VA_BASE 0xffffc98000000000ull /* not selftest_mm.c's */
+#define MMIO_VA_BASE 0xffffcb0000000000ull /* not the selftests' or bench's */
 
 /* pmm.c */
 void pmm_init(const struct boot_info *bi);

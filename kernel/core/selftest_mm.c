@@ -5,6 +5,7 @@
 #include "core/mm.h"
 #include "core/traps.h"
 #include "pv/pvcalls.h"
+#include "smp/smp.h"
 
 /* A PML4 slot nothing else uses, so each run builds fresh tables. */
 #define TEST_VA 0xffffc90000000000ull
@@ -241,7 +242,52 @@ static int t_wx_data_exec(struct ktest_ctx *c)
 	return KTEST_PASS;
 }
 
+/* What each other CPU reads at TEST_VA (smp_call_others). */
+static volatile uint64_t seen[SMP_MAX_CPUS];
+
+static void read_test_va(void *arg)
+{
+	(void)arg;
+	seen[smp_cpu_id()] = *(volatile uint64_t *)(uintptr_t)TEST_VA;
+}
+
+static int others_read(struct ktest_ctx *c, uint64_t want, const char *when)
+{
+	memset((void *)seen, 0, sizeof(seen));
+	smp_call_others(read_test_va, NULL);
+	for (unsigned i = 1; i < SMP_MAX_CPUS; i++)
+		KTEST_EXPECT(c, !smp_percpu[i].online || seen[i] == want,
+			     "cpu %u read %llx %s, want %llx", i,
+			     (unsigned long long)seen[i], when,
+			     (unsigned long long)want);
+	return KTEST_PASS;
+}
+
+/* TLB shootdown by IPI: after a remap every CPU reads the new page, though
+ * each had the old translation cached. */
+static int t_tlb_shootdown(struct ktest_ctx *c)
+{
+	struct test_map m = { 0 };
+	int r;
+
+	if (smp_nr_cpus() < 2)
+		return ktest_skip(c, "one CPU");
+	r = map_setup(c, &m);
+	if (!r)
+		r = others_read(c, PATTERN1, "first");
+	if (!r) {
+		pv_set_pte(m.pte, pv_make_pte(m.p2 | PTE_P | PTE_W));
+		pv_flush_tlb_one_user(TEST_VA);
+		smp_flush_tlb_others(TEST_VA);
+		r = others_read(c, PATTERN2, "after the shootdown");
+	}
+	r = map_teardown(c, &m, r);
+	smp_flush_tlb_others(TEST_VA); /* none keeps the freed tables */
+	return r;
+}
+
 static const struct ktest mm_tests[] = {
+	{ "mm_tlb_shootdown", t_tlb_shootdown },
 	{ "wx_text_write", t_wx_text_write },
 	{ "wx_data_exec", t_wx_data_exec },
 	{ "mm_map_remap", t_map_remap },

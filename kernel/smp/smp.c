@@ -86,6 +86,17 @@ void smp_call_others(smp_call_fn fn, void *arg)
 	__atomic_store_n(&call.lock, 0, __ATOMIC_RELEASE);
 }
 
+static void flush_one(void *va)
+{
+	__native_flush_tlb_one((unsigned long)va);
+}
+
+/* After changing a kernel PTE: every other CPU drops va from its TLB. */
+void smp_flush_tlb_others(uint64_t va)
+{
+	smp_call_others(flush_one, (void *)va);
+}
+
 static void apic_timer_irq(unsigned vec)
 {
 	(void)vec;

@@ -73,6 +73,8 @@ typedef void (*smp_call_fn)(void *arg);
  * stalls in smp_poll) and waits until all have.  Interrupts of the
  * caller: as they are. */
 void smp_call_others(smp_call_fn fn, void *arg);
+/* TLB shootdown: every other CPU invalidates va (IPI, waits for all). */
+void smp_flush_tlb_others(uint64_t va);
 /* A CPU waiting with interrupts off runs any pending call from here. */
 void smp_poll(void);
 /* Every other CPU runs fn(its cpu) once, from its idle loop; a fault in
