@@ -41,11 +41,12 @@ for my $n (1, 2, 4) {
 }
 
 # The same stress with the plain copy (no int3, no sync) goes wrong with
-# four CPUs: this is what the protocol is for.
+# four CPUs: counted faults, a fault on the boot CPU, or a triple fault
+# (no RESULT line at all).  This is what the protocol is for.
 my $p = boot(qemu => ['-smp', 4], cmdline => ['repatch', '20', 'repatch.plain']);
-my ($f, $w) = repatch_line($p) =~ /faults=(\d+) wrong=(\d+)/;
-ok(defined $f && $f + $w > 0, '-smp 4: the plain copy faults or goes wrong')
+isnt($p->{status}, 0, '-smp 4, plain copy: the run does not pass')
 	or diag(repatch_line($p));
-like($p->{out}, qr/^repatch: plain copy, 4 CPUs/m, 'it was the plain copy');
-like($p->{out}, qr/^RESULT: FAIL$/m, 'and the run says FAIL');
+unlike(repatch_line($p), qr/faults=0 wrong=0/,
+       '-smp 4, plain copy: no clean repatch line');
+like($p->{out}, qr/^smp: 4 of 4 CPUs online/m, 'with the same 4 CPUs');
 done_testing();
