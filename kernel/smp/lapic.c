@@ -122,6 +122,11 @@ int lapic_start_ap(unsigned apic_id, uint32_t tramp_pa)
 	return err;
 }
 
+void lapic_send(unsigned apic_id, unsigned vec)
+{
+	(void)icr_send(apic_id, vec);
+}
+
 void lapic_send_others(unsigned vec)
 {
 	(void)icr_send(0, ICR_OTHERS | vec);

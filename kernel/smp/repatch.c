@@ -26,6 +26,7 @@ static struct stress_cpu sc[SMP_MAX_CPUS];
 static volatile int stress_stop;
 static struct smp_lock stress_lock;
 static volatile unsigned long stress_counter;
+static unsigned long halts0, kicks0;
 
 static uint64_t magic(unsigned cpu, unsigned k)
 {
@@ -172,6 +173,19 @@ static void stress_stop_all(struct repatch_result *r)
 		r->wrong++;
 }
 
+/* lock_wait halts and lock_kick wakeups during the stress. */
+static void report_locks(void)
+{
+	unsigned long halts = 0, kicks = 0;
+
+	for (unsigned c = 0; c < SMP_MAX_CPUS; c++) {
+		halts += smp_percpu[c].lock_halts;
+		kicks += smp_percpu[c].lock_kicks;
+	}
+	printk("repatch: lock: counter %lu, %lu waits halted, %lu kicks\n",
+	       (unsigned long)stress_counter, halts - halts0, kicks - kicks0);
+}
+
 /* The last fault of each CPU that had one, as func+off. */
 static void report_faults(void)
 {
@@ -215,6 +229,11 @@ int repatch_run(unsigned n, int plain)
 		return -PV_ENOEXEC;
 	stress_stop = 0;
 	stress_counter = 0;
+	halts0 = kicks0 = 0;
+	for (unsigned c = 0; c < SMP_MAX_CPUS; c++) {
+		halts0 += smp_percpu[c].lock_halts;
+		kicks0 += smp_percpu[c].lock_kicks;
+	}
 	for (unsigned c = 1; c < SMP_MAX_CPUS; c++) {
 		smp_percpu[c].recover.faults = 0;
 		if (smp_percpu[c].online && stress_setup(c))
@@ -251,6 +270,7 @@ int repatch_run(unsigned n, int plain)
 		       (unsigned long)(trap_breakpoints - bps0),
 		       text_poke_stray_cpu, where, text_poke_stray_state);
 	}
+	report_locks();
 	report_faults();
 	return r.faults || r.stuck || r.wrong ? -PV_EIO : 0;
 }

@@ -111,6 +111,12 @@ static void apic_call_irq(unsigned vec)
 	lapic_eoi();
 }
 
+static void apic_kick_irq(unsigned vec)
+{
+	(void)vec; /* the wakeup is the interrupt itself */
+	lapic_eoi();
+}
+
 static void apic_spurious_irq(unsigned vec)
 {
 	(void)vec; /* no EOI for the spurious vector */
@@ -243,6 +249,7 @@ static int apic_setup(const struct boot_info *bi, uint32_t *ids,
 		return err;
 	trap_set_irq(APIC_TIMER_VECTOR, apic_timer_irq);
 	trap_set_irq(APIC_CALL_VECTOR, apic_call_irq);
+	trap_set_irq(APIC_KICK_VECTOR, apic_kick_irq);
 	trap_set_irq(APIC_SPURIOUS_VECTOR, apic_spurious_irq);
 	lapic_enable();
 	smp_percpu[0].apic_id = lapic_id();
@@ -301,9 +308,53 @@ void smp_lock(struct smp_lock *l)
 	}
 }
 
+/* The store and the load of waiters must not pass each other (a waiter
+ * that saw the lock held would halt unkicked until the next tick). */
 void smp_unlock(struct smp_lock *l)
 {
 	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&l->waiters, __ATOMIC_RELAXED))
 		pv_lock_kick(-1);
+}
+
+/*
+ * Halts while *ptr == val, until a kick (or any interrupt).  Announced in
+ * lock_waiting before the check, fenced, so that an unlock either sees the
+ * waiter or the waiter sees the unlock.  Only with interrupts on and other
+ * CPUs online; else a pause.
+ */
+void smp_lock_halt(volatile unsigned char *ptr, unsigned char val)
+{
+	struct percpu *pc = this_cpu();
+
+	if (nr_online < 2 || !(__native_save_fl() & 0x200)) {
+		__native_pause();
+		return;
+	}
+	__native_irq_disable();
+	pc->lock_waiting = ptr;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (*ptr == val) {
+		pc->lock_halts++;
+		__native_safe_halt(); /* sti; hlt: a kick in between wakes it */
+	} else {
+		__native_irq_enable();
+	}
+	pc->lock_waiting = NULL;
+}
+
+void smp_lock_kick(int cpu)
+{
+	struct percpu *me = this_cpu();
+
+	for (unsigned i = 0; i < SMP_MAX_CPUS; i++) {
+		struct percpu *pc = &smp_percpu[i];
+
+		if (pc == me || !pc->online || !pc->lock_waiting ||
+		    (cpu >= 0 && (unsigned)cpu != i))
+			continue;
+		me->lock_kicks++;
+		lapic_send(pc->apic_id, APIC_KICK_VECTOR);
+	}
 }

@@ -13,6 +13,7 @@
 /* Vectors above the legacy PIC's 32..47 (core/traps.h). */
 #define APIC_TIMER_VECTOR 48
 #define APIC_CALL_VECTOR 49
+#define APIC_KICK_VECTOR 50
 #define APIC_SPURIOUS_VECTOR 63
 
 /* Where a fault on a CPU resumes while it is armed (struct percpu). */
@@ -36,6 +37,8 @@ struct percpu {
 	volatile unsigned long long apic_ticks;
 	volatile unsigned long call_ack; /* last smp_call generation run */
 	uint64_t stall_rsp; /* in the #BP wait: the interrupted stack */
+	volatile unsigned char *volatile lock_waiting; /* halted in lock_wait */
+	volatile unsigned long lock_halts, lock_kicks;
 	struct smp_recover recover;
 	int recover_armed;
 	uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16)));
@@ -63,6 +66,7 @@ void lapic_timer_start(unsigned hz);
 int lapic_calibrate(void);
 int lapic_start_ap(unsigned apic_id, uint32_t tramp_pa);
 void lapic_send_others(unsigned vec);
+void lapic_send(unsigned apic_id, unsigned vec);
 
 /* smp.c */
 struct boot_info;
@@ -93,4 +97,7 @@ struct smp_lock {
 };
 void smp_lock(struct smp_lock *l);
 void smp_unlock(struct smp_lock *l);
+/* The native lock_wait / lock_kick ops. */
+void smp_lock_halt(volatile unsigned char *ptr, unsigned char val);
+void smp_lock_kick(int cpu);
 #endif /* SMP_H */

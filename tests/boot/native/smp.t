@@ -38,6 +38,12 @@ for my $n (1, 2, 4) {
 	like(repatch_line($r),
 	     qr/^repatch: rounds=$rounds{$n} sites=\d+ faults=0 wrong=0 ticks_per_round=\d+$/,
 	     "-smp $n: repatch $rounds{$n}: faults=0 wrong=0");
+	next unless $n == 4;
+	my ($halts, $kicks) = $r->{out} =~
+		/^repatch: lock: counter \d+, (\d+) waits halted, (\d+) kicks$/m;
+	ok(defined $halts && $halts > 0 && $kicks > 0,
+	   '-smp 4: contended lock waiters halted in lock_wait, lock_kick woke them')
+		or diag($r->{out} =~ /^(repatch: lock:.*)$/m);
 }
 
 # The same stress with the plain copy (no int3, no sync) goes wrong with
