@@ -39,16 +39,26 @@ include $(sort $(wildcard mk/*.mk))
 
 all: $(ALL)
 
-# One prove run over every test, so there is one closing line.
+# One run over every test (as prove -f --timer), then one closing line
+# with the test files, checks run, skipped and failed (scripts/run-tests).
 check: all
-	$(Q)prove -f --timer $(TESTS)
+	$(Q)scripts/run-tests $(TESTS)
 
-# make run: each area's step, in the order a reader wants them: native boot,
-# Xen boot with both patch reports side by side, DomU, demo, bench tables.
-RUN_ORDER := run-native run-xen run-domu run-demo run-bench-table
-run: all
-	$(Q)$(MAKE) --no-print-directory $(filter $(RUN_STEPS),$(RUN_ORDER)) \
-		$(filter-out $(RUN_ORDER),$(RUN_STEPS))
+# make run: each area's step (a run-X target in RUN_STEPS) is a stage, in
+# the order a reader wants them: native boot, Xen boot with both patch
+# reports side by side, DomU, its memory and screen, demo, bench tables;
+# a step not listed here comes last.  scripts/run-stages builds first, runs
+# each with its console in build/run/X.log and prints a summary of each
+# (scripts/run-summary).  make run STAGES="xen domu" runs only those; V=1
+# streams the consoles.
+RUN_ORDER := run-native run-xen run-domu run-domu-mem run-fb run-demo \
+	run-bench-table
+RUN_TARGETS = $(filter $(RUN_STEPS),$(RUN_ORDER)) \
+	$(filter-out $(RUN_ORDER),$(RUN_STEPS))
+STAGES ?= $(patsubst run-%,%,$(RUN_TARGETS))
+run:
+	+$(Q)MAKE='$(MAKE)' scripts/run-stages $(if $(filter 1,$(V)),-v) \
+		--build $(STAGES)
 
 bench: all $(BENCH_STEPS)
 

@@ -15,3 +15,18 @@ run-domu: $(BUILD)/kernel/kernel.elf domu-bed
 
 RUN_STEPS += run-domu
 TESTS += tests/boot/domu/pv-guest.t
+
+# Issue 13: the balloon and save/restore (tests/boot/domu/cases/mem.sh).
+#   make run-domu-mem (a step of make run) bench/domu-mem --quick: our
+#                     guest ballooned 64 -> 40 -> 120 -> 64 MiB, saved and
+#                     restored, with the timings as a table
+#   tests/boot/domu/pv-mem.t      balloon, save/restore, checkpoint, and
+#                     the Linux DomU's mem-set and save/restore, one boot
+#   tests/boot/domu/pv-migrate.t  xl migrate, on the Xen of
+#                     scripts/fetch-xen-src (CONFIG_SHADOW_PAGING=y)
+.PHONY: run-domu-mem
+run-domu-mem: $(BUILD)/kernel/kernel.elf domu-bed
+	$(Q)bench/domu-mem --quick
+
+RUN_STEPS += run-domu-mem
+TESTS += tests/boot/domu/pv-mem.t tests/boot/domu/pv-migrate.t

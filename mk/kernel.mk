@@ -16,12 +16,15 @@ KERNEL_SRCS := boot/head.S boot/notes.S boot/pvh.c \
 	core/platform.c core/timer.c core/gdt.c core/traps.c core/entry.S \
 	core/extable.c core/image.c core/pmm.c core/paging.c core/ksyms.c core/bench.c \
 	core/selftest.c core/selftest_ops.c core/selftest_irq.c \
-	core/selftest_mm.c core/selftest_patch.c core/cmdloop.c \
+	core/selftest_mm.c core/cmdloop.c \
 	native/native.c native/mmu.c native/time.c native/serial.c \
 	native/pit.c native/platform.c \
 	smp/percpu.c smp/acpi.c smp/lapic.c smp/smp.c smp/trampoline.S
-KERNEL_PV_SRCS := core/pvboot.c core/selftest_corrupt.c native/ops.c \
-	native/irq.S paravirt/insn.c paravirt/nops.c paravirt/emit.c paravirt/prefix.c paravirt/pair.c \
+KERNEL_PV_SRCS := core/pvboot.c core/selftest_corrupt.c core/selftest_probe.S \
+	core/selftest_patch.c core/selftest_sites.c \
+	native/ops.c \
+	native/irq.S paravirt/insn.c paravirt/nops.c paravirt/emit.c \
+	paravirt/prefix.c paravirt/pair.c \
 	paravirt/inline.c paravirt/plan.c paravirt/poke.c paravirt/table.c \
 	paravirt/backend.c paravirt/hash.c paravirt/names.c smp/textpoke.c \
 	smp/repatch.c

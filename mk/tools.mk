@@ -3,7 +3,8 @@
 
 TOOLS_LIBS := -lelf -lZydis
 TOOLS_SRCS := elf_image elf_syms disasm json scan_sites scan_unannot \
-	scan_inline scan_report scan_linux linux_btf elfscan pvpatch pvpatch_run
+	scan_inline scan_extable scan_flow scan_flow_insn scan_clobber \
+	scan_report scan_linux linux_btf elfscan pvpatch pvpatch_run
 TOOLS_HDRS := $(wildcard tools/*.h) kernel/paravirt/patch.h \
 	kernel/paravirt/insn.h include/pv/ops.h include/pv/sites.h \
 	include/pv/template.h include/pv/errno.h
@@ -47,11 +48,11 @@ $(BUILD)/tests/tools/mutate: tests/tools/mutate.c
 
 # Fixture images: hand-made objects linked like the kernel.
 FIX_DIR := $(BUILD)/tests/tools/fixtures
-FIX_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -Iinclude \
+FIX_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -MMD -MP -Iinclude \
 	-DPV_SITE_LEN=$(SITE_LEN) -ffreestanding -fno-pic -fno-pie \
 	-mcmodel=kernel -mno-red-zone -fno-asynchronous-unwind-tables \
 	-fcf-protection=none -fno-stack-protector
-FIX_GOOD := sites backend stubs templates unannot
+FIX_GOOD := sites backend stubs templates unannot extable
 FIX_GOOD_OBJS := $(FIX_GOOD:%=$(FIX_DIR)/%.o)
 FIX_LDS := tests/tools/fixtures/fixture.lds
 
@@ -66,9 +67,13 @@ $(FIX_DIR)/%.o: tests/tools/fixtures/%.S include/pv/template.h include/pv/ops.h
 $(FIX_DIR)/fixture.elf: $(FIX_GOOD_OBJS) $(FIX_LDS)
 	$(Q)ld -static -nostdlib -T $(FIX_LDS) -o $@ $(FIX_GOOD_OBJS)
 
-$(FIX_DIR)/broken.elf: $(FIX_GOOD_OBJS) $(FIX_DIR)/broken.o $(FIX_LDS)
+# The good objects plus one bad one each: a site, a template's clobbers,
+# a callee-save function calling C.
+FIX_BAD := broken tmpl-clobber callee-c flow-cases
+$(FIX_BAD:%=$(FIX_DIR)/%.elf): $(FIX_DIR)/%.elf: $(FIX_GOOD_OBJS) \
+		$(FIX_DIR)/%.o $(FIX_LDS)
 	$(Q)ld -static -nostdlib -T $(FIX_LDS) -o $@ $(FIX_GOOD_OBJS) \
-		$(FIX_DIR)/broken.o
+		$(FIX_DIR)/$*.o
 
 # Native sites (include/pv/sites.h): good ones, and two broken pairs.
 $(FIX_DIR)/native.elf: $(FIX_GOOD_OBJS) $(FIX_DIR)/native.o $(FIX_LDS)
@@ -83,7 +88,7 @@ $(FIX_DIR)/native-bad.elf: $(FIX_GOOD_OBJS) $(FIX_DIR)/native_bad.o $(FIX_LDS)
 $(FIX_DIR)/fixture-sealed.elf: $(FIX_DIR)/fixture.elf $(BUILD)/tools/elfscan
 	$(Q)$(BUILD)/tools/elfscan --emit-table $< -o $@ 2>/dev/null
 
-TOOLS_FIXTURES := $(FIX_DIR)/fixture.elf $(FIX_DIR)/broken.elf \
+TOOLS_FIXTURES := $(FIX_DIR)/fixture.elf $(FIX_BAD:%=$(FIX_DIR)/%.elf) \
 	$(FIX_DIR)/fixture-sealed.elf $(FIX_DIR)/broken.o \
 	$(FIX_DIR)/native.elf $(FIX_DIR)/native-bad.elf
 

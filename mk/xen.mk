@@ -13,6 +13,11 @@ XEN_KERNEL_SRCS := boot/xen_head.S boot/xen_notes.S \
 	xen/irq.S xen/cpu.c xen/platform.c xen/selftest.c
 # DomU (issue 9): console ring, xenstore client, control/shutdown watch.
 XEN_KERNEL_SRCS += xen/console_ring.c xen/xenbus.c xen/control.c
+# Balloon and save/restore (issue 13).
+XEN_KERNEL_SRCS += xen/balloon.c xen/suspend.c
+# Screen and keyboard (issue 14, mk/fb.mk): vfb, vkbd, grants, the font.
+XEN_KERNEL_SRCS += xen/gnttab.c xen/front.c xen/fbfront.c xen/fbscreen.c \
+	xen/kbdfront.c xen/keymap.c core/fbtext.c core/font8x16.c
 XEN_ALT_SRCS := xen.S
 
 TESTS += $(sort $(wildcard tests/boot/xen-dom0/*.t))

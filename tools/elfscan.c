@@ -17,7 +17,10 @@ static const char usage_text[] =
 static const char help_text[] =
 	"Checks every annotated pv_ops call site of FILE (an object or a\n"
 	"linked image), finds unannotated calls through pv_ops, analyses\n"
-	"the backends' functions for the inliner, and prints a report.\n"
+	"the backends' functions for the inliner, proves the registers every\n"
+	"template and every callee/none backend function writes (an error\n"
+	"`writes %rbx, class callee allows %rax` otherwise), and prints a\n"
+	"report.  Code with an exception-table entry is never inlined.\n"
 	"\n"
 	"  --emit-table     sort the records of .pv_table in place, fill its\n"
 	"                   header and .pv_inline, write the result to OUT\n"
@@ -121,7 +124,8 @@ static int scan_all(struct scan *sc, struct elf_image *img,
 	if (scan_collect(sc, img))
 		return -1;
 	bad = scan_check(sc);
-	if (scan_unannotated(sc) || scan_backends(sc))
+	if (scan_unannotated(sc) || scan_extable_load(sc) ||
+	    scan_backends(sc) || scan_clobbers(sc))
 		return -1;
 	return bad || sc->errors ? 1 : 0;
 }

@@ -3,6 +3,7 @@
 #ifndef TOOLS_SCAN_H
 #define TOOLS_SCAN_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "elf_image.h"
@@ -39,6 +40,28 @@ struct scan_fact {
 	struct pv_inline_fact f;
 };
 
+/* One exception-table entry, resolved to addresses. */
+struct scan_ex {
+	uint64_t insn, fixup;
+};
+
+/* What scan_clobber.c proved, per site class (PV_CLASS_*). */
+struct scan_clobber_class {
+	unsigned ntmpl, nfunc;
+	uint16_t writes; /* PV_REG_* written, over all of them */
+	uint8_t flags;   /* some of them write the arithmetic flags */
+};
+
+struct scan_clobbers {
+	int done;         /* 0: not checked (an object file) */
+	unsigned ntmpl;   /* template records */
+	unsigned nfunc;   /* distinct backend functions in CALLEE/NONE slots */
+	unsigned ncalled; /* further functions they reach by direct calls */
+	unsigned ninsns;  /* instructions decoded */
+	unsigned extable; /* templates refused for an exception-table entry */
+	struct scan_clobber_class cls[3];
+};
+
 struct scan_backend {
 	const char *name;
 	unsigned id;
@@ -61,6 +84,9 @@ struct scan {
 	size_t nun, cap_un;
 	struct scan_backend be[PV_NR_BACKENDS];
 	unsigned nbe;
+	struct scan_ex *ex; /* sorted by insn */
+	size_t nex;
+	struct scan_clobbers cl;
 	unsigned errors;
 	unsigned warnings;
 };
@@ -80,6 +106,13 @@ int scan_backend_funcs(struct elf_image *img, const char *name,
 		       uint64_t func[PV_NR_OPS], const struct elf_sym **sym);
 int scan_backends(struct scan *sc);
 int scan_write_facts(struct scan *sc);
+/* scan_extable.c */
+int scan_extable_load(struct scan *sc);
+int scan_extable_hit(const struct scan *sc, uint64_t lo, uint64_t hi);
+uint64_t scan_extable_fixup(const struct scan *sc, uint64_t insn);
+/* scan_clobber.c: proves what templates and CALLEE/NONE functions write */
+int scan_clobbers(struct scan *sc);
+const char *scan_regs_str(uint16_t mask, int flags, char *buf, size_t len);
 /* scan_report.c */
 void scan_report_text(const struct scan *sc);
 void scan_report_json(const struct scan *sc);

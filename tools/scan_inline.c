@@ -45,9 +45,9 @@ int scan_backend_funcs(struct elf_image *img, const char *name,
 
 /* The function's bytes: its symbol's extent, or without a sized symbol the
  * same window the boot-time backend builder reads (the check stops at the
- * first ret either way). */
+ * first ret either way).  *end: the end of the whole function. */
 static int func_body(const struct elf_image *img, uint64_t func,
-		     struct pv_code *c, const char **name)
+		     struct pv_code *c, const char **name, uint64_t *end)
 {
 	const struct elf_sym *f = elf_func_at(img, func);
 	uint32_t w = PV_BODY_SCAN;
@@ -55,6 +55,7 @@ static int func_body(const struct elf_image *img, uint64_t func,
 	*name = f && f->addr == func ? f->name : NULL;
 	if (*name && f->size && f->size < PV_BODY_SCAN)
 		w = (uint32_t)f->size;
+	*end = func + (*name && f->size ? f->size : w);
 	for (; w; w = w > 8 ? w / 2 : 0) {
 		c->bytes = elf_ptr(img, func, w);
 		if (c->bytes) {
@@ -70,6 +71,7 @@ static void analyse(struct scan *sc, unsigned op, struct scan_fact *fa)
 {
 	struct pv_code c;
 	unsigned max = sc->site_len ? sc->site_len : PV_SITE_LEN;
+	uint64_t end;
 	int r;
 
 	memset(&fa->f, 0, sizeof(fa->f));
@@ -78,8 +80,13 @@ static void analyse(struct scan *sc, unsigned op, struct scan_fact *fa)
 		fa->f.reason = PV_R_NO_FUNC;
 		return;
 	}
-	if (func_body(sc->img, fa->func, &c, &fa->name)) {
+	if (func_body(sc->img, fa->func, &c, &fa->name, &end)) {
 		fa->f.reason = PV_R_NO_BODY;
+		return;
+	}
+	/* A fault in a copy would find no fixup: such code runs in place. */
+	if (scan_extable_hit(sc, fa->func, end)) {
+		fa->f.reason = PV_R_EXTABLE;
 		return;
 	}
 	r = pv_inline_check(&c, pv_op_class(op), max);

@@ -92,6 +92,28 @@ static void text_group(void *ctx, const char *name, unsigned n)
 	printf("  %-32s %6u\n", name, n);
 }
 
+/* What scan_clobber.c proved: counts, and per class the registers written. */
+static void text_clobbers(const struct scan_clobbers *cl)
+{
+	char w[160];
+
+	if (!cl->done) {
+		printf("clobbers: not checked (an object: calls are resolved "
+		       "only in a linked image)\n");
+		return;
+	}
+	printf("clobbers proved: %u templates, %u functions (+%u they call), "
+	       "%u instructions\n", cl->ntmpl, cl->nfunc, cl->ncalled,
+	       cl->ninsns);
+	for (unsigned c = 0; c < 3; c++)
+		printf("  %-6s %3u templates %3u functions  write %s\n",
+		       pv_class_name(c), cl->cls[c].ntmpl, cl->cls[c].nfunc,
+		       scan_regs_str(cl->cls[c].writes, cl->cls[c].flags, w,
+				     sizeof(w)));
+	printf("  templates with an exception-table entry: %u\n",
+	       cl->extable);
+}
+
 static void text_facts(const struct scan *sc, const struct scan_backend *be)
 {
 	unsigned op;
@@ -103,9 +125,13 @@ static void text_facts(const struct scan *sc, const struct scan_backend *be)
 		printf("  %-20s %-28s ", pv_op_name(op),
 		       f->name ? f->name : "?");
 		if (!f->f.reason)
-			printf("inlinable, %u bytes\n", f->f.len);
+			printf("inlinable, %u bytes", f->f.len);
 		else
-			printf("no: %s\n", pv_reason_str(f->f.reason));
+			printf("no: %s", pv_reason_str(f->f.reason));
+		if (f->f.tmpl_reason)
+			printf("; template: %s",
+			       pv_reason_str(f->f.tmpl_reason));
+		putchar('\n');
 	}
 	(void)sc;
 }
@@ -142,6 +168,7 @@ void scan_report_text(const struct scan *sc)
 		printf("  %-32s %-9s pv_ops.%s\n",
 		       elf_where(sc->img, sc->un[i].addr, where, sizeof(where)),
 		       how_names[sc->un[i].how], pv_op_name(sc->un[i].op));
+	text_clobbers(&sc->cl);
 	for (i = 0; i < sc->nbe; i++)
 		text_facts(sc, &sc->be[i]);
 }
@@ -165,6 +192,7 @@ static void json_facts(struct json *j, const struct scan_backend *be)
 		json_bool(j, "inlinable", !f->f.reason);
 		json_u64(j, "len", f->f.len);
 		json_str(j, "reason", pv_reason_str(f->f.reason));
+		json_str(j, "template", pv_reason_str(f->f.tmpl_reason));
 		json_end_obj(j);
 	}
 	json_end_obj(j);
@@ -202,6 +230,31 @@ static void json_sites(struct json *j, const struct scan *sc)
 	json_end_obj(j);
 }
 
+static void json_clobbers(struct json *j, const struct scan_clobbers *cl)
+{
+	char w[160];
+
+	json_obj(j, "clobbers");
+	json_bool(j, "checked", cl->done);
+	json_u64(j, "templates", cl->ntmpl);
+	json_u64(j, "functions", cl->nfunc);
+	json_u64(j, "called", cl->ncalled);
+	json_u64(j, "instructions", cl->ninsns);
+	json_u64(j, "extable_templates", cl->extable);
+	json_obj(j, "by_class");
+	for (unsigned c = 0; c < 3; c++) {
+		json_obj(j, pv_class_name(c));
+		json_u64(j, "templates", cl->cls[c].ntmpl);
+		json_u64(j, "functions", cl->cls[c].nfunc);
+		json_str(j, "writes", scan_regs_str(cl->cls[c].writes, 0, w,
+						    sizeof(w)));
+		json_bool(j, "flags", cl->cls[c].flags);
+		json_end_obj(j);
+	}
+	json_end_obj(j);
+	json_end_obj(j);
+}
+
 void scan_report_json(const struct scan *sc)
 {
 	struct json j;
@@ -226,6 +279,7 @@ void scan_report_json(const struct scan *sc)
 		json_end_obj(&j);
 	}
 	json_end_arr(&j);
+	json_clobbers(&j, &sc->cl);
 	json_obj(&j, "backends");
 	for (i = 0; i < sc->nbe; i++)
 		json_facts(&j, &sc->be[i]);

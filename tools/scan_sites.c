@@ -170,6 +170,11 @@ static int check_native_record(struct scan *sc, const struct scan_site *s)
 			   s->pair_flags);
 		return -1;
 	}
+	if (s->pair_len < PV_SITE_MIN || s->pair_len > PV_SITE_MAX) {
+		scan_error(sc, s->addr, "stub call site length %u (%u..%u)",
+			   s->pair_len, PV_SITE_MIN, PV_SITE_MAX);
+		return -1;
+	}
 	return 0;
 }
 
@@ -468,6 +473,8 @@ void scan_free(struct scan *sc)
 {
 	free(sc->sites);
 	free(sc->un);
+	free(sc->ex);
 	sc->sites = NULL;
 	sc->un = NULL;
+	sc->ex = NULL;
 }

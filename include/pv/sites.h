@@ -112,7 +112,9 @@ _Static_assert(sizeof(struct pv_table_hdr) == 16, "table header is 16 bytes");
 /*
  * Inliner facts, written by elfscan into the zero-filled .pv_inline section
  * so that boot need not repeat the analysis.  reason is 0 (inlinable) or an
- * enum pv_reason; len is the number of body bytes to copy (without the ret).
+ * enum pv_reason; len is the number of body bytes to copy (without the ret);
+ * tmpl_reason is 0 or why the op's template may not be copied to a site
+ * (PV_R_EXTABLE: an exception-table entry lies in its bytes).
  */
 #define PV_INLINE_MAGIC 0x4e495650u /* "PVIN" */
 #define PV_INLINE_MAX_OPS 64
@@ -120,7 +122,7 @@ struct pv_inline_fact {
 	uint8_t analysed;
 	uint8_t reason;
 	uint8_t len;
-	uint8_t pad;
+	uint8_t tmpl_reason;
 };
 struct pv_inline_facts {
 	uint32_t magic;

@@ -2,6 +2,7 @@
  * the platform's own), its line editor and the console input queue. */
 #include "core/cmdloop.h"
 #include "core/kernel.h"
+#include "core/mm.h"
 #include "core/platform.h"
 #include "core/pvboot.h"
 #include "core/selftest.h"
@@ -167,6 +168,7 @@ static int cmd_sites(int argc, char **argv);
 static int cmd_selftest(int argc, char **argv);
 static int cmd_poweroff(int argc, char **argv);
 static int cmd_spin(int argc, char **argv);
+static int cmd_memtest(int argc, char **argv);
 
 static const struct cmdloop_cmd builtin[] = {
 	{ "help", "", "this list", cmd_help },
@@ -178,7 +180,17 @@ static const struct cmdloop_cmd builtin[] = {
 	  cmd_poweroff },
 	{ "spin", "SECONDS", "busy-loop with interrupts off (a busy guest)",
 	  cmd_spin },
+	{ "memtest", "", "a pattern into every free page, read back",
+	  cmd_memtest },
 };
+
+/* The verdict is the line it prints: a failure is said, not an error. */
+static int cmd_memtest(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	(void)pmm_memtest();
+	return 0;
+}
 
 static void help_line(const struct cmdloop_cmd *c)
 {
@@ -211,13 +223,7 @@ static int cmd_sites(int argc, char **argv)
 #define GROUP_NAME__(name, grp, cls, ret, params) #grp,
 static const char *const op_group[PV_NR_OPS] = { PV_OP_TABLE(GROUP_NAME__) };
 #undef GROUP_NAME__
-#define MAX_GROUPS 8
-
-struct site_counts {
-	const char *group[MAX_GROUPS];
-	unsigned ngroups, bad;
-	unsigned n[PV_NR_STRATS][MAX_GROUPS + 1]; /* last column: total */
-};
+#define MAX_GROUPS CMDLOOP_MAX_GROUPS
 
 static unsigned group_of(struct site_counts *k, unsigned op)
 {
@@ -230,8 +236,9 @@ static unsigned group_of(struct site_counts *k, unsigned op)
 	return g < MAX_GROUPS ? g : MAX_GROUPS - 1;
 }
 
-/* Plans every site again (deterministic) and compares with its bytes. */
-static void count_sites(struct site_counts *k)
+/* Plans every site again (deterministic) and compares with its bytes;
+ * also the screen's patch report (kernel/xen/fbscreen.c). */
+void cmdloop_count_sites(struct site_counts *k)
 {
 	const struct pvboot_state *st = pvboot_state();
 	unsigned n;
@@ -286,7 +293,7 @@ static int cmd_sites(int argc, char **argv)
 		return 0;
 	}
 	memset(&k, 0, sizeof(k));
-	count_sites(&k);
+	cmdloop_count_sites(&k);
 	print_counts(&k);
 	printk("sites: %u of %u hold their planned bytes\n", s.sites - k.bad,
 	       s.sites);

@@ -36,4 +36,17 @@ void cmdloop_run(int pass) __attribute__((noreturn));
 void console_input(char c);
 void console_set_poll(int (*poll)(void));
 int console_getc(void); /* a byte, or -PV_EAGAIN */
+
+#ifndef PV_NO_PARAVIRT
+#include "patch.h"
+/* Sites per strategy and op group, planned again and compared with their
+ * bytes (`sites`; the DomU screen's patch report). */
+#define CMDLOOP_MAX_GROUPS 8
+struct site_counts {
+	const char *group[CMDLOOP_MAX_GROUPS];
+	unsigned ngroups, bad;
+	unsigned n[PV_NR_STRATS][CMDLOOP_MAX_GROUPS + 1]; /* last: total */
+};
+void cmdloop_count_sites(struct site_counts *k);
+#endif
 #endif /* CMDLOOP_H */

@@ -65,6 +65,9 @@ int vsnprintf(char *buf, size_t n, const char *fmt, va_list ap);
 int snprintf(char *buf, size_t n, const char *fmt, ...) __printf(3, 4);
 void printk(const char *fmt, ...) __printf(1, 2);
 void panic(const char *fmt, ...) __printf(1, 2) __noreturn;
+/* Bytes of console_write's input each backend handed to its device (UART,
+ * console_io, PV console ring): what the console_write selftest counts. */
+extern volatile unsigned long console_out_bytes;
 
 /* string.c (gcc may emit calls to the first four even freestanding) */
 void *memcpy(void *d, const void *s, size_t n);

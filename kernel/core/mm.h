@@ -27,6 +27,8 @@ struct boot_info;
 void pmm_init(const struct boot_info *bi);
 uint64_t pmm_alloc(void); /* a zeroed page's physical address, or 0 */
 void pmm_free(uint64_t pa);
+uint64_t pmm_alloc_contig(unsigned long n); /* early: fresh pages, or 0 */
+int pmm_memtest(void); /* every free page written, read back; prints */
 uint64_t pmm_free_pages(void);
 uint64_t pmm_total_pages(void);
 void *phys_to_virt(uint64_t pa);
@@ -38,6 +40,7 @@ int pt_map(uint64_t va, uint64_t pa, uint64_t flags);
 int pt_unmap(uint64_t va);
 unsigned long long *pt_lookup(uint64_t va);
 int pt_release(uint64_t va);
+int pt_reserve(uint64_t va); /* the tables down to va's PTE, made now */
 uint64_t paging_root(void);
 /* PTE_NX where EFER.NXE is on (natively, when the CPU has NX), else 0. */
 extern uint64_t pte_nx;

@@ -94,6 +94,12 @@ unsigned long long *pt_lookup(uint64_t va)
 	return walk(va, 1, 0);
 }
 
+/* Makes the tables that will map va (a later pt_map needs no page). */
+int pt_reserve(uint64_t va)
+{
+	return walk(va, 1, 1) ? 0 : -PV_ENOMEM;
+}
+
 int pt_unmap(uint64_t va)
 {
 	unsigned long long *pte = walk(va, 1, 0);

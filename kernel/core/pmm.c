@@ -87,6 +87,24 @@ uint64_t pmm_alloc(void)
 	return pa;
 }
 
+/*
+ * n physically contiguous zeroed pages from the never-used part of the
+ * current range (early in a run almost all of RAM), or 0.
+ */
+uint64_t pmm_alloc_contig(unsigned long n)
+{
+	uint64_t pa = bump;
+
+	if (!n || cur_range >= nr_ranges ||
+	    ranges[cur_range].end - bump < n * PAGE_SIZE)
+		return 0;
+	bump += n * PAGE_SIZE;
+	nr_free -= n;
+	for (unsigned long i = 0; i < n; i++)
+		memset(phys_to_virt(pa + i * PAGE_SIZE), 0, PAGE_SIZE);
+	return pa;
+}
+
 void pmm_free(uint64_t pa)
 {
 	*(uint64_t *)phys_to_virt(pa) = free_head;
@@ -102,4 +120,63 @@ uint64_t pmm_free_pages(void)
 uint64_t pmm_total_pages(void)
 {
 	return nr_total;
+}
+
+/* What memtest writes into word i of the k-th page it took. */
+static uint64_t memtest_word(uint64_t k, unsigned i)
+{
+	return (k << 32 | i) ^ 0x5a5aa5a5c3c33c3cull;
+}
+
+static int memtest_check(const uint64_t *p, uint64_t k, uint64_t pa)
+{
+	for (unsigned i = 1; i < PAGE_SIZE / 8; i++) {
+		if (p[i] != memtest_word(k, i)) {
+			printk("memtest: FAIL page %llx word %u: %llx, expected "
+			       "%llx\n", (unsigned long long)pa, i,
+			       (unsigned long long)p[i],
+			       (unsigned long long)memtest_word(k, i));
+			return -PV_EIO;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Takes every free page, fills each with a pattern of its own (the
+ * order it was taken in), then reads them all back and frees them: a
+ * page handed out twice, or one that is not ours any more, shows.
+ * Word 0 links the pages.  Returns 0 or -PV_EIO; prints the verdict.
+ */
+int pmm_memtest(void)
+{
+	uint64_t head = 0, n = 0, want = nr_free, pa;
+	int err = 0;
+
+	while ((pa = pmm_alloc())) {
+		uint64_t *p = phys_to_virt(pa);
+
+		p[0] = head;
+		for (unsigned i = 1; i < PAGE_SIZE / 8; i++)
+			p[i] = memtest_word(n, i);
+		head = pa;
+		n++;
+	}
+	for (uint64_t k = n; head; head = pa) {
+		const uint64_t *p = phys_to_virt(head);
+
+		pa = p[0];
+		if (!err)
+			err = memtest_check(p, --k, head);
+		pmm_free(head);
+	}
+	if (!err && n != want) {
+		printk("memtest: FAIL pages=%llu, the allocator counted %llu "
+		       "free\n", (unsigned long long)n,
+		       (unsigned long long)want);
+		err = -PV_EIO;
+	}
+	if (!err)
+		printk("memtest: PASS pages=%llu\n", (unsigned long long)n);
+	return err;
 }

@@ -167,6 +167,8 @@ int snprintf(char *buf, size_t n, const char *fmt, ...)
 	return r;
 }
 
+volatile unsigned long console_out_bytes;
+
 void printk(const char *fmt, ...)
 {
 	char buf[512];

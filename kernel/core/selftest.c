@@ -46,15 +46,15 @@ void selftest_counts(unsigned *pass, unsigned *fail)
 	*fail = nr_fail;
 }
 
-/* One KTAP result line; skip_why non-NULL skips without running. */
+/* One KTAP result line. */
 static void run_one(const struct ktest *t, const char *prefix,
-		    struct ktest_ctx *c, const char *skip_why)
+		    struct ktest_ctx *c)
 {
 	unsigned long flags = pv_irq_save_fl();
 	int r;
 
 	c->msg[0] = 0;
-	r = skip_why ? ktest_skip(c, "%s", skip_why) : t->fn(c);
+	r = t->fn(c);
 	/* A test must leave the interrupt flag as it found it. */
 	if (r != KTEST_SKIP && (pv_irq_save_fl() & 0x200) != (flags & 0x200))
 		r = ktest_fail(c, "interrupt flag changed by the test");
@@ -75,26 +75,32 @@ static void run_one(const struct ktest *t, const char *prefix,
 }
 
 static void run_list(const struct ktest_list *l, const char *prefix,
-		     struct ktest_ctx *c, const char *skip_why)
+		     struct ktest_ctx *c)
 {
 	for (unsigned i = 0; i < l->n; i++)
-		run_one(&l->tests[i], prefix, c, skip_why);
+		run_one(&l->tests[i], prefix, c);
 }
 
 static const struct ktest_list *const per_mode[] = {
 	&selftest_op_tests,
 	&selftest_irq_tests,
 	&selftest_mm_tests,
+#ifndef PV_NO_PARAVIRT
 	&selftest_site_tests,
+#endif
 };
 
 #ifdef PV_NO_PARAVIRT
-#define NR_MODES 1
-static const char *enter_mode(unsigned i, struct ktest_ctx *c)
+/* PV=n: one mode, the ops compiled in; no sites, so no patch tests. */
+static unsigned nr_modes(void)
+{
+	return 1;
+}
+
+static void enter_mode(unsigned i, struct ktest_ctx *c)
 {
 	(void)i;
 	c->mode = -1;
-	return NULL;
 }
 
 static const char *mode_prefix(unsigned i)
@@ -103,75 +109,90 @@ static const char *mode_prefix(unsigned i)
 	return "native:";
 }
 
-static const char *patch_tests_skip(void)
+static const struct ktest_list *patch_tests(void)
 {
-	return "PV=n: no sites to patch";
+	return NULL;
 }
 #else
-#define NR_MODES 3
 /* Least patched first, so the sites end in the mode they booted in. */
-static const enum pv_patch_mode modes[NR_MODES] = {
+static const enum pv_patch_mode modes[] = {
 	PV_PATCH_NOPATCH, PV_PATCH_NOINLINE, PV_PATCH_FULL
 };
 
-/* Puts the sites in mode i; returns why not (the tests are skipped). */
-static const char *enter_mode(unsigned i, struct ktest_ctx *c)
+static int not_sealed(struct ktest_ctx *c)
+{
+	return ktest_fail(c, "site table not sealed by elfscan");
+}
+
+static const struct ktest sealed_test[] = { { "sealed", not_sealed } };
+static KTEST_LIST(sealed_list, sealed_test);
+
+/*
+ * The modes up to the one booted (enum order: FULL < NOINLINE < NOPATCH):
+ * pv.nopatch runs nopatch only, pv.noinline nopatch and noinline.  An
+ * unsealed table runs nopatch, the sites as built, and fails "sealed".
+ */
+static unsigned nr_modes(void)
 {
 	const struct pvboot_state *st = pvboot_state();
+
+	if (!st->sealed)
+		return 1;
+	return (unsigned)(PV_PATCH_NOPATCH - st->boot_mode) + 1;
+}
+
+static void enter_mode(unsigned i, struct ktest_ctx *c)
+{
 	static struct pv_patch_stats stats;
 	int err;
 
 	c->mode = modes[i];
-	if (!st->sealed)
-		return "site table not sealed by elfscan";
-	if ((int)modes[i] < st->boot_mode) /* enum order: FULL < NOINLINE */
-		return "more patched than the boot mode asked";
+	if (!pvboot_state()->sealed)
+		return;
 	err = pvboot_repatch(modes[i], &stats);
 	/* Run anyway: text_is_plan then names the sites that went wrong. */
 	if (err || stats.refused)
 		printk("# re-patch to %s: error %d, %u sites refused\n",
 		       pvboot_mode_name(modes[i]), err, stats.refused);
-	return NULL;
 }
 
 static const char *mode_prefix(unsigned i)
 {
-	static const char *const p[NR_MODES] = { "nopatch:", "noinline:",
-						 "full:" };
+	static const char *const p[] = { "nopatch:", "noinline:", "full:" };
+
 	return p[i];
 }
 
-static const char *patch_tests_skip(void)
+static const struct ktest_list *patch_tests(void)
 {
-	return pvboot_state()->sealed ? NULL :
-					"site table not sealed by elfscan";
+	return pvboot_state()->sealed ? &selftest_patch_tests : &sealed_list;
 }
 #endif
 
 void selftest_run(void)
 {
 	struct ktest_ctx c = { .first = 1 };
-	unsigned total = selftest_patch_tests.n;
+	const struct ktest_list *patch = patch_tests();
+	unsigned total = patch ? patch->n : 0, modes_run = nr_modes();
 	unsigned long long t0 = pv_sched_clock();
 	/* Xen PV hook (issue 6): the platform's own tests, in every mode. */
 	const struct ktest_list *own = kernel_platform()->selftests;
 
 	for (unsigned l = 0; l < ARRAY_SIZE(per_mode); l++)
-		total += NR_MODES * per_mode[l]->n;
+		total += modes_run * per_mode[l]->n;
 	if (own)
-		total += NR_MODES * own->n;
+		total += modes_run * own->n;
 	printk("KTAP version 1\n1..%u\n", total);
-	for (unsigned i = 0; i < NR_MODES; i++) {
-		const char *why = enter_mode(i, &c);
-
+	for (unsigned i = 0; i < modes_run; i++) {
+		enter_mode(i, &c);
 		for (unsigned l = 0; l < ARRAY_SIZE(per_mode); l++)
-			run_list(per_mode[l], mode_prefix(i), &c, why);
+			run_list(per_mode[l], mode_prefix(i), &c);
 		if (own)
-			run_list(own, mode_prefix(i), &c, why);
-		if (!why)
-			c.first = 0;
+			run_list(own, mode_prefix(i), &c);
+		c.first = 0;
 	}
-	run_list(&selftest_patch_tests, "patch:", &c, patch_tests_skip());
+	if (patch)
+		run_list(patch, "patch:", &c);
 	printk("# selftests: %u pass, %u fail, %u skip in %llu ms\n", nr_pass,
 	       nr_fail, nr_skip, (pv_sched_clock() - t0) / 1000000);
 }

@@ -50,6 +50,41 @@ extern const struct ktest_list selftest_patch_tests;
  * sees it. */
 const struct pv_site *selftest_records(unsigned *n);
 struct pv_site_ref selftest_site_ref(const struct pv_site *r);
+/* selftest_sites.c: the enum pv_strategy whose form the site's bytes take
+ * for its op on be, read without the planner; -1 if none. */
+int selftest_site_form(const struct pv_site_ref *s, const struct pv_backend *be);
+int selftest_native_form(const struct pv_native_ref *n,
+			 const struct pv_backend *be, int *call_form);
+/* selftest_patch.c: every site of op is in the form c->mode wants (for
+ * the ops with nothing else to observe); KTEST_PASS or KTEST_FAIL. */
+int selftest_op_sites(struct ktest_ctx *c, unsigned op);
+#endif
+
+#ifndef PV_NO_PARAVIRT
+/*
+ * selftest_probe.S: each probe loads rflags and every register but %rsp
+ * from selftest_probe_in, runs one annotated site of its op (or int3, whose
+ * trap path returns through the iret site), and stores them all in
+ * selftest_probe_out.  selftest_patch.c checks the result against the
+ * site's class (selftest_regs_check).
+ */
+struct selftest_regs {
+	uint64_t r[16]; /* by x86 register number: rax, rcx, ... r15 */
+	uint64_t flags;
+};
+extern struct selftest_regs selftest_probe_in, selftest_probe_out;
+void selftest_probe_irq_save_fl(void);
+void selftest_probe_irq_restore_fl(void);
+void selftest_probe_irq_disable(void);
+void selftest_probe_irq_enable(void);
+void selftest_probe_swapgs(void);
+void selftest_probe_make_pte(void);
+void selftest_probe_pte_val(void);
+void selftest_probe_int3(void);
+/* Runs probe with rdi as its argument under the rule of class (and op
+ * group irq: IF may change); KTEST_PASS or a failure naming reg/flags. */
+int selftest_regs_check(struct ktest_ctx *c, const char *what,
+			void (*probe)(void), uint64_t rdi, int cls, int irq);
 #endif
 
 void selftest_run(void);

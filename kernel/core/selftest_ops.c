@@ -209,15 +209,53 @@ static int t_load_sp0(struct ktest_ctx *c)
 	return KTEST_PASS;
 }
 
-/* No visible effect to compare; they must run and return. */
+/*
+ * wbinvd and io_delay change nothing a program can read, so what is
+ * checked is what they may not do (lose memory written before them, stop
+ * the clock) and, patched, that each site is the op in the form its mode
+ * wants (selftest_patch.c).
+ */
 static int t_io_delay_wbinvd(struct ktest_ctx *c)
 {
+	static volatile uint64_t buf[64];
 	unsigned long long t0 = pv_sched_clock();
+	unsigned bad = 0;
 
+	for (unsigned i = 0; i < ARRAY_SIZE(buf); i++)
+		buf[i] = 0x3c3c000000000000ull ^ (t0 + i);
 	for (int i = 0; i < 16; i++)
 		pv_io_delay();
 	pv_wbinvd();
-	KTEST_EXPECT(c, pv_sched_clock() >= t0, "clock went backwards");
+	for (unsigned i = 0; i < ARRAY_SIZE(buf); i++)
+		bad += buf[i] != (0x3c3c000000000000ull ^ (t0 + i));
+	KTEST_EXPECT(c, !bad, "%u of %u words changed across wbinvd", bad,
+		     (unsigned)ARRAY_SIZE(buf));
+	/* the clock runs on: it passes t0 within a million reads (two reads
+	 * may give the same value where the clock's step is coarse) */
+	for (unsigned i = 0; i < 1000000 && pv_sched_clock() <= t0; i++)
+		;
+	KTEST_EXPECT(c, pv_sched_clock() > t0, "clock stood still");
+#ifndef PV_NO_PARAVIRT
+	if (selftest_op_sites(c, PV_OP_wbinvd) ||
+	    selftest_op_sites(c, PV_OP_io_delay))
+		return KTEST_FAIL;
+#endif
+	return KTEST_PASS;
+}
+
+/* Xen PV hook (issue 6): Xen swaps the GS bases itself on every
+ * kernel/user transition, so its swapgs op (as Linux's) leaves both. */
+static int swapgs_keeps(struct ktest_ctx *c)
+{
+	unsigned long long gs = pv_read_msr(MSR_GS_BASE);
+	unsigned long long kgs = pv_read_msr(MSR_KERNEL_GS_BASE), a, b;
+
+	pv_swapgs();
+	a = pv_read_msr(MSR_GS_BASE);
+	b = pv_read_msr(MSR_KERNEL_GS_BASE);
+	KTEST_EXPECT(c, a == gs && b == kgs,
+		     "Xen swapgs moved GS %llx -> %llx, KERNEL_GS %llx -> %llx",
+		     gs, a, kgs, b);
 	return KTEST_PASS;
 }
 
@@ -226,10 +264,8 @@ static int t_swapgs(struct ktest_ctx *c)
 	unsigned long long gs, kgs, a, b;
 	unsigned long f;
 
-	/* Xen PV hook (issue 6): Xen swaps the GS bases itself on every
-	 * kernel/user transition, so its swapgs op is empty (as Linux's). */
 	if (kernel_platform()->backend == PV_BACKEND_XEN)
-		return ktest_skip(c, "Xen PV swaps GS itself: swapgs is empty");
+		return swapgs_keeps(c);
 	f = pv_irq_save();
 
 	gs = pv_read_msr(MSR_GS_BASE);
@@ -262,22 +298,53 @@ static int t_clocks(struct ktest_ctx *c)
 	return KTEST_PASS;
 }
 
+/*
+ * lock_wait is one round of waiting for *ptr to leave val: it returns
+ * (even with interrupts off, nobody to change the byte) and leaves the
+ * byte alone, and a caller's loop ends when the byte changes: here the low
+ * byte of the tick count, changed by the timer interrupt as another CPU
+ * would release a lock.  lock_kick has nobody to wake before SMP.
+ */
 static int t_lock(struct ktest_ctx *c)
 {
 	static volatile unsigned char lock = 1;
+	volatile unsigned char *tick = (volatile unsigned char *)&timer_ticks;
+	unsigned long long end = pv_sched_clock() + 200000000ull; /* 200 ms */
+	unsigned long f = pv_irq_save(), rounds = 0;
+	unsigned char v;
 
 	pv_lock_wait(&lock, 1);
+	pv_lock_wait(&lock, 2);
+	pv_irq_restore_fl(f);
+	KTEST_EXPECT(c, lock == 1, "lock_wait changed the byte to %u", lock);
+	v = *tick;
+	/* at least 1000 rounds: a loaded host may deschedule the vCPU for
+	 * longer than the bound between two reads of the clock */
+	while (*tick == v && (pv_sched_clock() < end || rounds < 1000)) {
+		pv_lock_wait(tick, v);
+		rounds++;
+	}
+	KTEST_EXPECT(c, *tick != v && rounds,
+		     "waiting for a tick: %lu rounds, byte %u then %u", rounds,
+		     v, *tick);
 	pv_lock_kick(0);
-	KTEST_EXPECT(c, lock == 1, "lock_wait changed the lock byte");
 	return KTEST_PASS;
 }
 
+/* The bytes reach the backend's device (the boot tests look for the line
+ * on the host's side of it). */
 static int t_console(struct ktest_ctx *c)
 {
-	static const char line[] = "# console_write: direct line\n";
+	static const char *const mode[] = { "full", "noinline", "nopatch" };
+	char line[64];
+	unsigned long before = console_out_bytes;
+	int n = snprintf(line, sizeof(line), "# console_write: %s\n",
+			 c->mode >= 0 && c->mode < 3 ? mode[c->mode] : "native");
 
-	(void)c;
-	pv_console_write(line, sizeof(line) - 1);
+	pv_console_write(line, (unsigned long)n);
+	KTEST_EXPECT(c, console_out_bytes - before == (unsigned long)n,
+		     "%lu of %d bytes reached the console",
+		     console_out_bytes - before, n);
 	return KTEST_PASS;
 }
 

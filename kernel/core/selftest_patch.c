@@ -1,28 +1,12 @@
 /* selftest_patch.c: per-mode checks of the patched text: every site holds
- * what the planner says, callee-save sites keep their registers.  (PV=n:
- * both lists, and selftest_corrupt.c's, skip.) */
+ * its op's form and the planner's bytes, sites keep the registers their
+ * class promises.  PV=y only: a PV=n kernel has no sites. */
 #include "core/selftest.h"
 #include "core/mm.h"
 #include "core/pvboot.h"
+#include "core/traps.h"
 #include "pv/pvcalls.h"
 
-#ifdef PV_NO_PARAVIRT
-static int t_no_sites(struct ktest_ctx *c)
-{
-	return ktest_skip(c, "PV=n: no sites");
-}
-
-static const struct ktest site_tests[] = {
-	{ "text_is_plan", t_no_sites },
-	{ "callee_regs", t_no_sites },
-};
-static const struct ktest patch_tests[] = {
-	{ "corrupt_records", t_no_sites },
-	{ "corrupt_headers", t_no_sites },
-	{ "corrupt_site_bytes", t_no_sites },
-	{ "text_hash_roundtrip", t_no_sites },
-};
-#else
 struct pv_site_ref selftest_site_ref(const struct pv_site *r)
 {
 	struct pv_site_ref s = { pv_site_addr(r), r->op, r->len, r->flags };
@@ -38,112 +22,242 @@ const struct pv_site *selftest_records(unsigned *n)
 	return (const struct pv_site *)(st->hdr + 1);
 }
 
-/* Every site holds exactly the bytes the planner gives for this mode. */
+/*
+ * The form the text of one unit (a site, or a native site and its stub's
+ * call) takes, read by the oracle in selftest_sites.c; *call_form: the
+ * stub call's, or -2 for a plain site.  Returns the records used.
+ */
+static unsigned unit_form(const struct pv_site *r, unsigned left,
+			  struct pv_site_ref *s, struct pv_native_ref *nr,
+			  int *form, int *call_form)
+{
+	const struct pvboot_state *st = pvboot_state();
+
+	*s = selftest_site_ref(r);
+	*call_form = -2;
+	if ((r->flags & PV_SITE_NATIVE) &&
+	    !pv_native_ref(r, (uint64_t)(uintptr_t)r, left, nr)) {
+		*form = selftest_native_form(nr, st->be, call_form);
+		return 2;
+	}
+	*form = selftest_site_form(s, st->be);
+	return 1;
+}
+
+/*
+ * Every site holds a form of its op that selftest_site_form reads from the
+ * bytes alone (template, body, hypercall, direct or indirect call to the
+ * backend's own function or slot; a native site as built, or sent to its
+ * stub), the form the mode allows and the planner chose, and exactly the
+ * planner's bytes.
+ */
 static int t_text_is_plan(struct ktest_ctx *c)
 {
 	const struct pvboot_state *st = pvboot_state();
-	unsigned n, bad = 0, strat[PV_NR_STRATS] = { 0 };
+	unsigned n, units = 0, bad = 0, odd = 0, form[PV_NR_STRATS] = { 0 };
 	const struct pv_site *r = selftest_records(&n);
-	uint64_t first = 0;
-
-	unsigned units = 0;
+	uint64_t first_bad = 0, first_odd = 0;
+	int f_odd = 0, p_odd = 0;
 
 	for (unsigned i = 0; i < n; units++) {
 		struct pv_site_ref s;
 		struct pv_native_ref nr;
 		struct pv_plan p, call;
+		int f, cf;
 
+		(void)unit_form(&r[i], n - i, &s, &nr, &f, &cf);
 		i += pv_plan_record(&r[i], (uint64_t)&r[i], n - i, st->be,
 				    st->mem, (enum pv_patch_mode)st->mode, &s,
 				    &p, &nr, &call);
-		strat[p.strategy]++;
+		if (f >= 0)
+			form[f]++;
+		if ((f != (int)p.strategy ||
+		     (call.len && cf != (int)call.strategy)) && !odd++)
+			first_odd = s.addr, f_odd = f, p_odd = p.strategy;
 		if ((memcmp((const void *)s.addr, p.bytes, s.len) ||
 		     (call.len && memcmp((const void *)nr.call.addr,
 					 call.bytes, call.len))) && !bad++)
-			first = s.addr;
+			first_bad = s.addr;
 	}
+	KTEST_EXPECT(c, !odd, "%u of %u sites not in their planned form, first "
+		     "%llx reads as %s, planned %s", odd, units,
+		     (unsigned long long)first_odd,
+		     f_odd < 0 ? "nothing" : pv_strategy_name(f_odd),
+		     pv_strategy_name(p_odd));
 	KTEST_EXPECT(c, !bad, "%u of %u sites differ from their plan, first "
-		     "at %llx", bad, units, (unsigned long long)first);
+		     "at %llx", bad, units, (unsigned long long)first_bad);
 	KTEST_EXPECT(c, st->mode != PV_PATCH_NOPATCH ||
-				strat[PV_STRAT_INDIRECT] == units,
-		     "nopatch mode plans %u non-indirect sites",
-		     units - strat[PV_STRAT_INDIRECT]);
-	n = strat[PV_STRAT_INLINE] + strat[PV_STRAT_BODY];
+				form[PV_STRAT_INDIRECT] == units,
+		     "nopatch mode: %u sites not the indirect call",
+		     units - form[PV_STRAT_INDIRECT]);
+	n = form[PV_STRAT_INLINE] + form[PV_STRAT_BODY] +
+	    form[PV_STRAT_HYPERCALL];
 	KTEST_EXPECT(c, st->mode != PV_PATCH_NOINLINE || !n,
-		     "noinline mode plans %u inline sites", n);
+		     "noinline mode: %u sites inline", n);
 	return KTEST_PASS;
 }
 
 /*
- * Runs a CALLEE-class site with known values in every register the class
- * keeps, and stores them after the call: whatever the site became, only
- * %rax may differ.  The asm is a real annotated site, patched like others.
+ * Every site of op is in the form mode wants: the indirect call
+ * (nopatch), a direct call (noinline), inline with no call left (full:
+ * template, or body, which for an empty function is all NOPs).
  */
-#define PROBE_LOAD                                                             \
-	"movq $0x1001, %%rcx\n\tmovq $0x1002, %%rdx\n\t"                      \
-	"movq $0x1003, %%rsi\n\tmovq %[rdi], %%rdi\n\t"                       \
-	"movq $0x1008, %%r8\n\tmovq $0x1009, %%r9\n\t"                        \
-	"movq $0x1010, %%r10\n\tmovq $0x1011, %%r11\n"
-#define PROBE_STORE                                                            \
-	"movq %%rcx, 0(%[o])\n\tmovq %%rdx, 8(%[o])\n\t"                      \
-	"movq %%rsi, 16(%[o])\n\tmovq %%rdi, 24(%[o])\n\t"                    \
-	"movq %%r8, 32(%[o])\n\tmovq %%r9, 40(%[o])\n\t"                      \
-	"movq %%r10, 48(%[o])\n\tmovq %%r11, 56(%[o])"
-#define CALLEE_PROBE(op, di, out)                                              \
-	do {                                                                   \
-		PV__SP;                                                        \
-		__asm__ volatile(PROBE_LOAD PV__SITE PROBE_STORE               \
-				 : "+r"(pv__sp)                                \
-				 : [o] "b"(out), [rdi] "r"((uint64_t)(di)),    \
-				   PV__SITE_OPS(op, PV_CLASS_CALLEE)           \
-				 : "rax", "rcx", "rdx", "rsi", "rdi", "r8",    \
-				   "r9", "r10", "r11", "memory", "cc");        \
-	} while (0)
-
-static int regs_kept(const uint64_t *out, uint64_t di)
+int selftest_op_sites(struct ktest_ctx *c, unsigned op)
 {
-	static const uint64_t want[8] = { 0x1001, 0x1002, 0x1003, 0,
-					  0x1008, 0x1009, 0x1010, 0x1011 };
+	unsigned n, found = 0, bad = 0;
+	const struct pv_site *r = selftest_records(&n);
+	int want = c->mode == PV_PATCH_NOPATCH	  ? PV_STRAT_INDIRECT :
+		   c->mode == PV_PATCH_NOINLINE ? PV_STRAT_DIRECT :
+						  PV_STRAT_INLINE;
+	uint64_t first = 0;
 
-	for (unsigned i = 0; i < 8; i++)
-		if (out[i] != (i == 3 ? di : want[i]))
-			return 0;
-	return 1;
+	for (unsigned i = 0; i < n;) {
+		struct pv_site_ref s;
+		struct pv_native_ref nr;
+		int f, cf;
+
+		i += unit_form(&r[i], n - i, &s, &nr, &f, &cf);
+		if (s.op != op)
+			continue;
+		found++;
+		if (f == PV_STRAT_BODY && want == PV_STRAT_INLINE)
+			f = PV_STRAT_INLINE;
+		if (f != want && !bad++)
+			first = s.addr;
+	}
+	KTEST_EXPECT(c, found && !bad, "%s: %u of %u sites not %s, first at "
+		     "%llx", pv_op_name(op), bad, found,
+		     pv_strategy_name((unsigned)want),
+		     (unsigned long long)first);
+	return KTEST_PASS;
 }
 
+#define FL_ARITH 0x8d5ul /* CF PF AF ZF SF OF */
+#define FL_IF 0x200ul
+#define FL_DF 0x400ul
+
+static const char *const reg_names[16] = {
+	"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
+	"r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15",
+};
+
+static uint64_t cpu_flags(void)
+{
+	uint64_t f;
+
+	__asm__ volatile("pushfq\n\tpopq %0" : "=r"(f));
+	return f;
+}
+
+/*
+ * The contract each class states, checked on every register and flag:
+ * CALLEE keeps all 15 registers but %rax (%rsp included) and every flag
+ * but the arithmetic ones (its C sites declare "cc", as Linux's do) and,
+ * for the irq ops, IF; DF stays clear as the ABI wants.  NONE keeps
+ * everything: all 16 registers, the arithmetic flags, DF and IF.
+ */
+static int regs_differ(struct ktest_ctx *c, const char *what, int cls,
+		       int irq)
+{
+	const struct selftest_regs *in = &selftest_probe_in;
+	const struct selftest_regs *out = &selftest_probe_out;
+	uint64_t may = cls == PV_CLASS_NONE ? 0 : FL_ARITH | (irq ? FL_IF : 0);
+
+	for (unsigned n = 0; n < 16; n++)
+		KTEST_EXPECT(c, out->r[n] == in->r[n] ||
+					(n == 0 && cls == PV_CLASS_CALLEE),
+			     "%s: %%%s %llx, was %llx", what, reg_names[n],
+			     (unsigned long long)out->r[n],
+			     (unsigned long long)in->r[n]);
+	KTEST_EXPECT(c, !((out->flags ^ in->flags) & ~may),
+		     "%s: rflags %llx, was %llx (class may change %llx)", what,
+		     (unsigned long long)out->flags,
+		     (unsigned long long)in->flags, (unsigned long long)may);
+	return KTEST_PASS;
+}
+
+int selftest_regs_check(struct ktest_ctx *c, const char *what,
+			void (*probe)(void), uint64_t rdi, int cls, int irq)
+{
+	struct selftest_regs *in = &selftest_probe_in;
+	uint64_t f = cpu_flags() & ~(FL_ARITH | FL_DF);
+	/* NONE: every flag set, then every flag clear; CALLEE: a mix. */
+	const uint64_t set[2] = { cls == PV_CLASS_NONE ? FL_ARITH | FL_DF :
+							 0x841, 0 };
+	int r = KTEST_PASS;
+
+	for (unsigned k = 0; k < 2 && r == KTEST_PASS; k++) {
+		for (unsigned n = 0; n < 16; n++)
+			in->r[n] = 0x5a5a000000000000ull | (uint64_t)n << 32 |
+				   (k << 8) | n;
+		in->r[7] = rdi;
+		in->flags = f | set[k];
+		memset(&selftest_probe_out, 0, sizeof(selftest_probe_out));
+		probe();
+		r = regs_differ(c, what, cls, irq);
+	}
+	return r;
+}
+
+/* Each CALLEE op's site in the current mode, whatever it became. */
 static int t_callee_regs(struct ktest_ctx *c)
 {
-	uint64_t out[8];
 	unsigned long f = pv_irq_save_fl();
-	int ok = 1;
+	uint64_t pa = paging_root() | PTE_P;
+	int r;
 
-	CALLEE_PROBE(irq_disable, 0x1007, out);
-	ok &= regs_kept(out, 0x1007);
-	CALLEE_PROBE(irq_enable, 0x1007, out);
-	ok &= regs_kept(out, 0x1007);
-	CALLEE_PROBE(irq_restore_fl, f, out);
-	ok &= regs_kept(out, f);
-	CALLEE_PROBE(irq_save_fl, 0x1007, out);
-	ok &= regs_kept(out, 0x1007);
-	CALLEE_PROBE(swapgs, 0x1007, out);
-	ok &= regs_kept(out, 0x1007);
-	CALLEE_PROBE(swapgs, 0x1007, out);
-	ok &= regs_kept(out, 0x1007);
-	CALLEE_PROBE(make_pte, paging_root() | PTE_P, out);
-	ok &= regs_kept(out, paging_root() | PTE_P);
-	CALLEE_PROBE(pte_val, paging_root() | PTE_P, out);
-	ok &= regs_kept(out, paging_root() | PTE_P);
-	KTEST_EXPECT(c, ok, "a callee-save site changed a register other "
-		     "than rax");
+	r = selftest_regs_check(c, "irq_disable", selftest_probe_irq_disable,
+				0, PV_CLASS_CALLEE, 1);
+	if (!r)
+		r = selftest_regs_check(c, "irq_enable",
+					selftest_probe_irq_enable, 0,
+					PV_CLASS_CALLEE, 1);
+	if (!r)
+		r = selftest_regs_check(c, "irq_restore_fl",
+					selftest_probe_irq_restore_fl, f,
+					PV_CLASS_CALLEE, 1);
+	if (!r)
+		r = selftest_regs_check(c, "irq_save_fl",
+					selftest_probe_irq_save_fl, 0,
+					PV_CLASS_CALLEE, 1);
+	pv_irq_restore_fl(f);
+	if (!r)
+		r = selftest_regs_check(c, "make_pte", selftest_probe_make_pte,
+					pa, PV_CLASS_CALLEE, 0);
+	if (!r)
+		r = selftest_regs_check(c, "pte_val", selftest_probe_pte_val,
+					pv_make_pte(pa), PV_CLASS_CALLEE, 0);
+	if (r)
+		return r;
+	/* Twice each run (two runs): GS ends as it began; no interrupt may
+	 * come while the bases are swapped. */
+	f = pv_irq_save();
+	r = selftest_regs_check(c, "swapgs", selftest_probe_swapgs, 0,
+				PV_CLASS_CALLEE, 0);
+	if (!r)
+		r = selftest_regs_check(c, "swapgs", selftest_probe_swapgs, 0,
+					PV_CLASS_CALLEE, 0);
+	pv_irq_restore_fl(f);
+	return r;
+}
+
+/* The NONE-class iret site, at the end of the int3 trap path. */
+static int t_iret_regs(struct ktest_ctx *c)
+{
+	unsigned before = trap_breakpoints;
+	int r = selftest_regs_check(c, "int3+iret", selftest_probe_int3, 0x77,
+				    PV_CLASS_NONE, 0);
+
+	if (r)
+		return r;
+	KTEST_EXPECT(c, trap_breakpoints == before + 2,
+		     "%u breakpoints seen, want 2", trap_breakpoints - before);
 	return KTEST_PASS;
 }
 
 static const struct ktest site_tests[] = {
 	{ "text_is_plan", t_text_is_plan },
 	{ "callee_regs", t_callee_regs },
+	{ "iret_regs", t_iret_regs },
 };
-#endif
 KTEST_LIST(selftest_site_tests, site_tests);
-#ifdef PV_NO_PARAVIRT
-KTEST_LIST(selftest_patch_tests, patch_tests);
-#endif

@@ -5,6 +5,8 @@
 
 #include <stdint.h>
 
+#include "pv/extable.h"
+
 #define GDT_KCODE 0x08
 #define GDT_KDATA 0x10
 #define GDT_TSS 0x18 /* 16-byte system descriptor */
@@ -73,11 +75,6 @@ int probe_write_u64(volatile void *p, uint64_t v);
 unsigned long long msr_read_safe(unsigned int msr, int *err);
 int msr_write_safe(unsigned int msr, unsigned long long v);
 
-/*
- * EXTABLE(insn, fixup): if the instruction at label insn faults, resume at
- * label fixup.  Entries are relative, like the site records.
- */
-#define EXTABLE(insn, fixup)                                                   \
-	".pushsection .ex_table,\"a\"\n\t.balign 4\n\t"                        \
-	".long (" insn ") - .\n\t.long (" fixup ") - .\n\t.popsection\n\t"
+/* EXTABLE(insn, fixup): the shared format, include/pv/extable.h. */
+#define EXTABLE(insn, fixup) PV_EXTABLE(insn, fixup)
 #endif /* TRAPS_H */

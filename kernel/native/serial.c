@@ -48,4 +48,5 @@ void native_console_write(const char *s, unsigned long n)
 {
 	for (unsigned long i = 0; i < n; i++)
 		put_char(s[i]);
+	console_out_bytes += n;
 }

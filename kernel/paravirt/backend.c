@@ -87,11 +87,13 @@ static void add_facts(struct pv_backend *be,
 	for (unsigned op = 0; op < PV_NR_OPS; op++) {
 		const struct pv_inline_fact *f = &facts->f[be->id][op];
 
-		if (!f->analysed || f->reason >= PV_NR_REASONS)
+		if (!f->analysed || f->reason >= PV_NR_REASONS ||
+		    f->tmpl_reason >= PV_NR_REASONS)
 			continue;
 		be->op[op].fact = 1;
 		be->op[op].fact_reason = f->reason;
 		be->op[op].fact_len = f->len;
+		be->op[op].tmpl_reason = f->tmpl_reason;
 	}
 }
 

@@ -695,19 +695,45 @@ static const struct pv_fx pv_fixed[] = {
 };
 
 /* Looks the opcode up in pv_fixed; false if it is not there. */
+/* pv_fixed is sorted by (map, opcode): a binary search, not a scan of
+ * all 88 entries for each decode (the boot patcher decodes every
+ * template and padding instruction it places). */
+static unsigned pv_fx_key(unsigned map, unsigned op)
+{
+	return map << 8 | op;
+}
+
 static bool pv_sem_fixed(struct pv_dec *d)
 {
-	for (size_t i = 0; i < sizeof(pv_fixed) / sizeof(pv_fixed[0]); i++) {
-		const struct pv_fx *fx = &pv_fixed[i];
+	unsigned key = pv_fx_key(d->in->map, d->in->opcode);
+	size_t lo = 0, hi = sizeof(pv_fixed) / sizeof(pv_fixed[0]);
 
-		if (fx->map != d->in->map || fx->op != d->in->opcode)
-			continue;
-		d->in->kind = (uint8_t)(fx->kind_flags >> 8);
-		d->in->flags |= fx->kind_flags & 0xff;
-		d->in->regs_written = fx->regs;
-		return true;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct pv_fx *fx = &pv_fixed[mid];
+		unsigned k = pv_fx_key(fx->map, fx->op);
+
+		if (k < key) {
+			lo = mid + 1;
+		} else if (k > key) {
+			hi = mid;
+		} else {
+			d->in->kind = (uint8_t)(fx->kind_flags >> 8);
+			d->in->flags |= fx->kind_flags & 0xff;
+			d->in->regs_written = fx->regs;
+			return true;
+		}
 	}
 	return false;
+}
+
+int pv_insn_fixed_sorted(void)
+{
+	for (size_t i = 1; i < sizeof(pv_fixed) / sizeof(pv_fixed[0]); i++)
+		if (pv_fx_key(pv_fixed[i - 1].map, pv_fixed[i - 1].op) >=
+		    pv_fx_key(pv_fixed[i].map, pv_fixed[i].op))
+			return 0;
+	return 1;
 }
 
 /* String instructions: pointer registers, and rcx under rep. */

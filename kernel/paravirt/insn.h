@@ -68,6 +68,10 @@ struct pv_insn {
 int pv_insn_decode(const uint8_t *p, size_t avail, enum pv_insn_mode mode,
 		   struct pv_insn *out);
 
+/* 1 if the decoder's table of fixed-semantics opcodes is sorted, as its
+ * binary search needs (a unit test checks it). */
+int pv_insn_fixed_sorted(void);
+
 /* Offset of the PC-relative 32-bit field of the instruction (RIP-relative
  * disp32 or rel32 branch), or 0 if it has none. */
 static inline unsigned pv_insn_pcrel32(const struct pv_insn *in)

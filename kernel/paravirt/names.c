@@ -39,6 +39,7 @@ static const char *const reason_strs[PV_NR_REASONS] = {
 	[PV_R_BODY_TOO_LONG] = "body longer than the site",
 	[PV_R_BODY_RELOC] = "body cannot be relocated to the site",
 	[PV_R_BODY_FLOW] = "body leaves by trap, iret or far transfer",
+	[PV_R_EXTABLE] = "code has an exception-table entry: runs in place",
 	[PV_R_NO_HYPERCALL] = "op is not a single hypercall",
 	[PV_R_HYPERCALL_CLOBBERS] = "syscall clobbers rcx/r11, site keeps them",
 	[PV_R_HYPERCALL_TOO_LONG] = "inline hypercall longer than the site",

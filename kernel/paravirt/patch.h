@@ -37,6 +37,7 @@ enum pv_reason {
 	PV_R_BODY_TOO_LONG,
 	PV_R_BODY_RELOC,
 	PV_R_BODY_FLOW,
+	PV_R_EXTABLE, /* the bytes hold an exception-table entry: run in place */
 	PV_R_NO_HYPERCALL,
 	PV_R_HYPERCALL_CLOBBERS,
 	PV_R_HYPERCALL_TOO_LONG,
@@ -75,6 +76,7 @@ struct pv_op_impl {
 	uint8_t fact;          /* 1: elfscan analysed the body at build time */
 	uint8_t fact_reason;   /* its verdict: PV_R_OK or a PV_R_BODY_* reason */
 	uint8_t fact_len;      /* body bytes to copy when inlinable */
+	uint8_t tmpl_reason;   /* elfscan's verdict on the template, 0: usable */
 };
 
 /* A hypercall page holds one 32-byte entry per hypercall number. */

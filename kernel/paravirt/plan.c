@@ -24,6 +24,8 @@ static int try_template(const struct pv_site_ref *s, const struct pv_backend *be
 
 	if (!im->tmpl.len)
 		return PV_R_NO_TEMPLATE;
+	if (im->tmpl_reason) /* elfscan's verdict (exception-table entry) */
+		return im->tmpl_reason;
 	if (im->tmpl_features & ~be->cpu_features)
 		return PV_R_CPU_FEATURE;
 	if (im->tmpl.len > s->len)

@@ -1,6 +1,8 @@
 /* bootmem.c: pseudo-physical memory on Xen PV: the p2m list, the bootstrap
  * area Xen built, and the -2 GiB window the core expects over low RAM. */
 #include "core/kernel.h"
+#include "core/mm.h"
+#include "pv/pvcalls.h"
 #include "xen/xen_pv.h"
 #include "core/traps.h"
 #include <xen/memory.h>
@@ -229,6 +231,36 @@ void xen_bootmem_use_direct_map(void)
 	on_direct_map = 1;
 }
 
+/*
+ * Room for pfns up to pages (the balloon's maxmem): the list moves to
+ * the n physically contiguous pages at pa (mapped by the direct map),
+ * the new entries invalid.  Entries are copied before the pointer and
+ * the bound change, with interrupts off, so no lookup sees a half list.
+ */
+int xen_p2m_grow(uint64_t pa, unsigned long pages)
+{
+	unsigned long *p2m = xen_phys_to_virt(pa), fl;
+
+	if (!on_direct_map || !p2m || pages > XEN_MAX_PAGES)
+		return -PV_EINVAL;
+	if (pages <= xen_nr_pages)
+		return 0;
+	fl = pv_irq_save();
+	memcpy(p2m, xen_p2m, xen_nr_pages * sizeof(*p2m));
+	for (unsigned long i = xen_nr_pages; i < pages; i++)
+		p2m[i] = XEN_INVALID_MFN;
+	__atomic_store_n(&xen_p2m, p2m, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&xen_nr_pages, pages, __ATOMIC_SEQ_CST);
+	pv_irq_restore_fl(fl);
+	return 0;
+}
+
+void xen_p2m_set(unsigned long pfn, unsigned long mfn)
+{
+	if (pfn < xen_nr_pages)
+		xen_p2m[pfn] = mfn;
+}
+
 /* A page-table page (or any RAM page) by pseudo-physical address. */
 void *xen_phys_to_virt(uint64_t pa)
 {
@@ -237,4 +269,35 @@ void *xen_phys_to_virt(uint64_t pa)
 			       (void *)(uintptr_t)(DIRECT_MAP_BASE + pa) : NULL;
 	return pa < window_end ? (void *)(uintptr_t)(KERNEL_VIRT_BASE + pa) :
 				 NULL;
+}
+
+/*
+ * The p2m as the toolstack's save code finds it (a PV guest's side of
+ * `xl save`): shared_info's max_pfn and the mfn of a frame-list-list
+ * page, whose entries name frame-list pages, whose entries name the
+ * p2m's own pages (512 a page: one of each covers 1 GiB).  Frames
+ * change with the domain: published again after a resume or a move.
+ */
+static uint64_t fll_pa, fl_pa;
+
+int xen_p2m_publish(void)
+{
+	struct arch_shared_info *a = &xen_shared_page.s.arch;
+	unsigned long *fll, *fl, n;
+	uint64_t p2m_pa;
+
+	if (!fll_pa && (!(fll_pa = pmm_alloc()) || !(fl_pa = pmm_alloc())))
+		return -PV_ENOMEM;
+	if (xen_virt_to_phys(xen_p2m, &p2m_pa) || (p2m_pa & 0xfff))
+		return -PV_EINVAL; /* the tree names whole pages */
+	fll = phys_to_virt(fll_pa);
+	fl = phys_to_virt(fl_pa);
+	n = (xen_nr_pages * sizeof(unsigned long) + 4095) / 4096;
+	for (unsigned long i = 0; i < 512; i++)
+		fl[i] = i < n ? xen_pfn_to_mfn((p2m_pa >> 12) + i) : 0;
+	fll[0] = xen_pfn_to_mfn(fl_pa >> 12);
+	a->max_pfn = xen_nr_pages;
+	a->pfn_to_mfn_frame_list_list = xen_pfn_to_mfn(fll_pa >> 12);
+	a->p2m_cr3 = 0; /* no virtually mapped list: the tree above */
+	return 0;
 }

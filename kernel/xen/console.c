@@ -15,8 +15,8 @@ void xen_console_write(const char *s, unsigned long n)
 		xen_cons_ring_write(s, n);
 		return;
 	}
-	if (n)
-		(void)HYPERVISOR_console_io(CONSOLEIO_write, n, s);
+	if (n && !HYPERVISOR_console_io(CONSOLEIO_write, n, s))
+		console_out_bytes += n;
 }
 
 /*

@@ -5,6 +5,7 @@
 #include "core/mm.h"
 #include "pv/pvcalls.h"
 #include "xen/domu.h"
+#include "xen/fb.h"
 #include "xen/xen_pv.h"
 #include <xen/io/console.h>
 
@@ -112,12 +113,14 @@ void xen_cons_ring_write(const char *s, unsigned long n)
 	if (!ring_pa || !n)
 		return;
 	fl = ring_irq_save();
+	xen_fbscreen_write(s, n); /* the screen's copy (issue 14) */
 	c = cons();
 	for (unsigned long i = 0; i < n; i++) {
 		if (s[i] == '\n' && cons_put(c, '\r'))
 			break;
 		if (cons_put(c, s[i]))
 			break;
+		console_out_bytes++;
 	}
 	cons_publish(c);
 	xen_irq_restore_fl(fl);
@@ -192,4 +195,29 @@ void xen_cons_ring_input_on(void)
 	cons_interrupt(port);
 	xen_irq_restore_fl(fl);
 	xen_evtchn_unmask(port);
+}
+
+/*
+ * After a resume in a new domain: the ring page is the same pfn (its
+ * frame and channel are new), the new xenconsoled reads on from the
+ * indexes the page kept.  Input goes on if it was on.
+ */
+int xen_cons_ring_resume(void)
+{
+	unsigned long mfn = xen_start_info.console.domU.mfn;
+	unsigned long pfn = mfn ? xen_mfn_to_pfn(mfn) : ~0ul;
+	int err;
+
+	if (pfn >= xen_nr_pages || xen_pfn_to_mfn(pfn) != mfn) {
+		ring_pa = 0;
+		return -PV_ENOENT;
+	}
+	ring_pa = (uint64_t)pfn << 12;
+	port = xen_start_info.console.domU.evtchn;
+	out_prod = cons()->out_prod;
+	stalled = 0;
+	err = xen_evtchn_bind_port(port, cons_interrupt);
+	if (!err && input_on)
+		xen_evtchn_unmask(port);
+	return err;
 }

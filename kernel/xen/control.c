@@ -4,6 +4,7 @@
 #include "core/kernel.h"
 #include "pv/pvcalls.h"
 #include "xen/domu.h"
+#include "xen/fb.h"
 #include "xen/xen_pv.h"
 #include "xen/xenbus.h"
 #include <xen/io/xs_wire.h>
@@ -19,9 +20,9 @@
 
 /*
  * What the toolstack may write into control/shutdown.  A request either
- * leaves (reason) or, with fn, is handled and returns: that is where
- * `suspend` goes once save/restore exists (SHUTDOWN_suspend, then resume
- * in place).  Anything else is cleared and ignored.
+ * leaves (reason) or, with fn, is handled and returns: `suspend` (xl
+ * save, xl migrate) shuts down with SHUTDOWN_suspend and carries on when
+ * resumed (suspend.c).  Anything else is cleared and ignored.
  */
 struct control_request {
 	const char *name;
@@ -29,8 +30,15 @@ struct control_request {
 	int (*fn)(const struct control_request *r);
 };
 
+static int suspend_request(const struct control_request *r)
+{
+	(void)r;
+	return xen_suspend();
+}
+
 static const struct control_request requests[] = {
 	{ "poweroff", SHUTDOWN_poweroff, NULL },
+	{ "suspend", SHUTDOWN_suspend, suspend_request },
 	{ "halt", SHUTDOWN_poweroff, NULL },
 	{ "reboot", SHUTDOWN_reboot, NULL },
 };
@@ -162,7 +170,8 @@ static struct xenbus_watch control_watch = {
 static int control_init(void)
 {
 	static const char *const features[] = { "control/feature-poweroff",
-						"control/feature-reboot" };
+						"control/feature-reboot",
+						"control/feature-suspend" };
 	int err = xenbus_watch_add(&control_watch);
 
 	if (err)
@@ -174,7 +183,8 @@ static int control_init(void)
 			printk("control: %s: %s (%d)\n", features[i],
 			       xenbus_errname(e), e);
 	}
-	printk("control: watching %s (poweroff, halt, reboot)\n", CONTROL_PATH);
+	printk("control: watching %s (poweroff, halt, reboot, suspend)\n",
+	       CONTROL_PATH);
 	return 0;
 }
 
@@ -280,8 +290,13 @@ void xen_domu_init(void)
 	if (err)
 		printk("control: no xenstore (%s, %d): xl shutdown and xl "
 		       "reboot will go unseen\n", xenbus_errname(err), err);
+	if (!err && (err = xen_balloon_init()))
+		printk("balloon: off: %s (%d)\n", xenbus_errname(err), err);
+	(void)xen_suspend_init();
 	(void)cmdloop_register(&xs_cmd);
 	(void)cmdloop_add_idle(control_poll);
+	if (!err)
+		xen_fb_init(); /* a vfb in the config: screen and keyboard */
 	cmdloop_default_on();
 }
 

@@ -25,6 +25,7 @@ int xen_cons_ring_input_init(void);
 void xen_cons_ring_input_on(void);
 /* Waits (at most ms) until xenconsoled has read everything written. */
 int xen_cons_ring_flush(unsigned ms);
+int xen_cons_ring_resume(void); /* the new domain's ring and channel */
 
 /* xenbus.c: waiting for the other end of a shared ring.  done(arg) is
  * called with interrupts off until it returns non-zero; between calls the
@@ -32,6 +33,13 @@ int xen_cons_ring_flush(unsigned ms);
  * timeout of Xen's: no tick needed).  0 or -PV_ETIMEDOUT. */
 int xen_ring_wait(unsigned port, int (*done)(void *arg), void *arg,
 		  unsigned timeout_ms);
+
+/* balloon.c: memory/target followed; the `mem` command. */
+int xen_balloon_init(void);
+
+/* suspend.c: control/shutdown = suspend (xl save, xl migrate). */
+int xen_suspend(void); /* 0: resumed (new domain or checkpoint) */
+int xen_suspend_init(void);
 
 /* control.c */
 void xen_domu_early_init(struct boot_info *bi); /* too little memory? */

@@ -9,6 +9,7 @@
 
 static xen_evtchn_fn handlers[MAX_PORTS];
 volatile unsigned long long xen_upcalls;
+unsigned xen_evtchn_epoch; /* resumes in a new domain: ports held go stale */
 static unsigned long long spurious;
 
 static int register_callback(unsigned type, const void *entry, unsigned flags)
@@ -150,4 +151,20 @@ int xen_evtchn_pending(unsigned port)
 {
 	return (int)(xen_shared_page.s.evtchn_pending[port / BITS_PER_WORD] >>
 		     (port % BITS_PER_WORD) & 1);
+}
+
+/*
+ * After a resume in a new domain no port of the old one exists: Xen bound
+ * only the store's and the console's (new numbers, in start_info), every
+ * port is masked.  The handlers go; each owner binds its own again.
+ */
+void xen_evtchn_resume(void)
+{
+	struct shared_info *s = &xen_shared_page.s;
+
+	for (unsigned i = 0; i < MAX_PORTS; i++)
+		handlers[i] = NULL;
+	for (unsigned i = 0; i < ARRAY_SIZE(s->evtchn_mask); i++)
+		s->evtchn_mask[i] = ~0ul;
+	xen_evtchn_epoch++;
 }

@@ -12,6 +12,7 @@
 #include <xen/xen.h>
 #include <xen/callback.h>
 #include <xen/event_channel.h>
+#include <xen/memory.h>
 #include <xen/sched.h>
 #include <xen/vcpu.h>
 
@@ -90,6 +91,11 @@ extern char hypercall_page[4096];
 #define HYPERVISOR_mmuext_op(ops, n, done, dom)                                \
 	XEN_HC4(__HYPERVISOR_mmuext_op, ops, n, done, dom)
 #define HYPERVISOR_sched_op(cmd, arg) XEN_HC2(__HYPERVISOR_sched_op, cmd, arg)
+/* SHUTDOWN_suspend of a PV guest: the third argument (rdx) names the
+ * start_info frame, which the toolstack rewrites for the new domain. */
+#define HYPERVISOR_suspend(sd, si_mfn)                                        \
+	XEN_HC3(__HYPERVISOR_sched_op, SCHEDOP_shutdown, sd, si_mfn)
+#define HYPERVISOR_memory_op(cmd, arg) XEN_HC2(__HYPERVISOR_memory_op, cmd, arg)
 #define HYPERVISOR_callback_op(cmd, arg)                                       \
 	XEN_HC2(__HYPERVISOR_callback_op, cmd, arg)
 #define HYPERVISOR_event_channel_op(cmd, arg)                                  \

@@ -26,8 +26,11 @@ static void ipi_event(unsigned port)
 /* An event channel bound to this vCPU: sending on it notifies us. */
 static int ipi_setup(struct ktest_ctx *c)
 {
-	if (ipi_port >= 0)
+	static unsigned epoch;
+
+	if (ipi_port >= 0 && epoch == xen_evtchn_epoch)
 		return KTEST_PASS;
+	epoch = xen_evtchn_epoch; /* a resume dropped the old port */
 	ipi_port = xen_evtchn_bind_ipi(ipi_event);
 	KTEST_EXPECT(c, ipi_port >= 0, "bind_ipi: error %d", ipi_port);
 	xen_evtchn_unmask((unsigned)ipi_port);
@@ -44,8 +47,8 @@ static int event_held(struct ktest_ctx *c, int how)
 
 	if (r)
 		return r;
-	if (!(pv_irq_save_fl() & XEN_EFLAGS_IF))
-		return ktest_skip(c, "events masked when the test began");
+	KTEST_EXPECT(c, pv_irq_save_fl() & XEN_EFLAGS_IF,
+		     "events masked when the test began");
 	if (how)
 		f = pv_irq_save();
 	else
@@ -76,6 +79,38 @@ static int t_event_enable(struct ktest_ctx *c)
 static int t_event_restore(struct ktest_ctx *c)
 {
 	return event_held(c, 1);
+}
+
+/*
+ * The irq_enable site's slow path for real: an event sent while masked is
+ * pending, so the site (inline template, direct or indirect call) takes
+ * its `call xen_irq_enable_slow`, a hypercall on whose return Xen runs the
+ * upcall.  Every register but %rax and the kept flags must survive that.
+ */
+static int t_enable_slow_regs(struct ktest_ctx *c)
+{
+	unsigned before, pending, delivered;
+	int r = ipi_setup(c);
+
+	if (r)
+		return r;
+	pv_irq_disable();
+	before = ipi_events;
+	xen_evtchn_send((unsigned)ipi_port);
+	pending = xen_vcpu->evtchn_upcall_pending;
+	r = selftest_regs_check(c, "irq_enable slow path",
+				selftest_probe_irq_enable, 0, PV_CLASS_CALLEE,
+				1);
+	delivered = ipi_events - before;
+	pv_irq_enable();
+	KTEST_EXPECT(c, pending, "no event pending before the probe");
+	if (r)
+		return r;
+	/* selftest_regs_check probes twice: the event came on the first. */
+	KTEST_EXPECT(c, delivered == 1 && !xen_vcpu->evtchn_upcall_pending,
+		     "%u events delivered by the probed irq_enable, want 1",
+		     delivered);
+	return KTEST_PASS;
 }
 
 static void fill(uint64_t pa, uint64_t v)
@@ -186,25 +221,30 @@ static int sites_are_hypercalls(struct ktest_ctx *c)
  * safe_halt is one hypercall, SCHEDOP_block: with events masked it must
  * unmask them and block the vCPU until an event, which the runstate area
  * shows as time spent blocked.  An event already pending makes Xen return
- * at once (correctly): try a few times for one real block.
+ * at once (correctly), and on a DomU another event (xenconsoled's, after
+ * it reads our output) may end a block before the tick: block until both
+ * some blocked time and a tick are seen, a few times at most.
  */
 static int t_block_hypercall(struct ktest_ctx *c)
 {
-	unsigned long long t0 = timer_ticks, b0 = 0, b1 = 0;
+	unsigned long long t0 = timer_ticks, blocked = 0;
 	unsigned mask = 0, tries;
 
-	for (tries = 0; tries < 10 && b1 <= b0 && !mask; tries++) {
+	for (tries = 0; tries < 20 && (!blocked || timer_ticks == t0) && !mask;
+	     tries++) {
+		unsigned long long b0;
+
 		pv_irq_disable();
 		b0 = xen_blocked_ns();
 		pv_safe_halt();
 		mask = xen_vcpu->evtchn_upcall_mask;
-		b1 = xen_blocked_ns();
+		blocked += xen_blocked_ns() - b0;
 		pv_irq_enable();
 	}
 	KTEST_EXPECT(c, !mask, "events still masked after SCHEDOP_block");
-	KTEST_EXPECT(c, b1 > b0 && timer_ticks > t0,
+	KTEST_EXPECT(c, blocked && timer_ticks > t0,
 		     "%u tries: blocked %llu ns, %llu ticks: no SCHEDOP_block",
-		     tries, b1 - b0, timer_ticks - t0);
+		     tries, blocked, timer_ticks - t0);
 	if (c->mode == PV_PATCH_FULL)
 		return sites_are_hypercalls(c);
 	return KTEST_PASS;
@@ -230,7 +270,7 @@ static int t_ldt(struct ktest_ctx *c)
 
 /*
  * pte_val of an entry whose frame is not our RAM: beyond the M2P, in an
- * unmapped part of it (the read faults and is caught), or Xen's own
+ * unmapped part of it (on Dom0 the read faults and is caught), or Xen's own
  * shared_info frame.  Each comes back unchanged; our RAM still translates.
  */
 static int t_m2p_foreign(struct ktest_ctx *c)
@@ -251,8 +291,12 @@ static int t_m2p_foreign(struct ktest_ctx *c)
 	xen_m2p_nr = (MACH2PHYS_VIRT_END - MACH2PHYS_VIRT_START) / 8;
 	got_hole = pv_pte_val(hole);
 	xen_m2p_nr = nr;
-	KTEST_EXPECT(c, got_hole == hole && trap_last_fixup.count == faults + 1 &&
-			trap_last_fixup.vec == 14,
+	/* Dom0's M2P tail is unmapped (the read faults and is caught); a
+	 * DomU's reads as an invalid entry.  Either way: unchanged. */
+	KTEST_EXPECT(c, got_hole == hole &&
+			(trap_last_fixup.count == faults ||
+			 (trap_last_fixup.count == faults + 1 &&
+			  trap_last_fixup.vec == 14)),
 		     "M2P hole: %llx, %u faults caught",
 		     (unsigned long long)got_hole,
 		     trap_last_fixup.count - faults);
@@ -267,6 +311,7 @@ static const struct ktest xen_tests[] = {
 	{ "xen_ldt", t_ldt },
 	{ "xen_event_held_enable", t_event_enable },
 	{ "xen_event_held_restore", t_event_restore },
+	{ "xen_enable_slow_regs", t_enable_slow_regs },
 	{ "xen_mmu_batch", t_mmu_batch },
 	{ "xen_pt_readonly", t_pt_readonly },
 	{ "xen_block_hypercall", t_block_hypercall },

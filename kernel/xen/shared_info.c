@@ -30,3 +30,22 @@ int xen_shared_info_map(void)
 		(unsigned long)&xen_shared_page, xen_shared_info_pte(),
 		UVMF_INVLPG | UVMF_LOCAL);
 }
+
+/*
+ * Before a suspend: the page at the fixed address becomes the .bss page
+ * of our own again (the toolstack saves only our own frames, and a
+ * foreign one in a page table fails the save).  vcpu_info accesses then
+ * reach that page, which is harmless with events masked.
+ */
+int xen_shared_info_unmap(void)
+{
+	uint64_t pa;
+
+	if (xen_virt_to_phys(&xen_shared_page, &pa))
+		return -PV_EFAULT;
+	return (int)HYPERVISOR_update_va_mapping(
+		(unsigned long)&xen_shared_page,
+		(uint64_t)xen_pfn_to_mfn(pa >> 12) << 12 | XEN_PTE_P |
+			XEN_PTE_W | XEN_PTE_A | XEN_PTE_D,
+		UVMF_INVLPG | UVMF_LOCAL);
+}

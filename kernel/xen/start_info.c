@@ -5,6 +5,7 @@
 #include "xen/xen_pv.h"
 
 struct start_info xen_start_info;
+uint64_t xen_start_info_pa; /* Xen's page itself (suspend rewrites it) */
 int xen_is_dom0;
 
 /* pv_ops is pvboot.c's; it is filled here first so printk works at once. */
@@ -63,6 +64,7 @@ void xen_start(struct start_info *si)
 	int err;
 
 	memcpy(&xen_start_info, si, sizeof(xen_start_info));
+	xen_start_info_pa = (uint64_t)(uintptr_t)si - KERNEL_VIRT_BASE;
 	xen_is_dom0 = !!(si->flags & SIF_INITDOMAIN);
 	if (!hypercall_page_ok())
 		for (;;) /* nothing can even print: let Xen see a crash */

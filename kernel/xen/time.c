@@ -51,10 +51,24 @@ void xen_clock_init(void)
 	clock_base = pvclock_ns();
 }
 
-/* Nanoseconds since boot (native: since the TSC calibration). */
+/*
+ * Nanoseconds since boot (native: since the TSC calibration), never less
+ * than the last value returned: Xen's periodic recalibration may move
+ * system_time back a little against the TSC extrapolation (Linux clamps
+ * to its last value for the same reason, pvclock_clocksource_read).  One
+ * vCPU: a plain load and store, no lock on this hot path.
+ */
+static unsigned long long clock_last;
+
 unsigned long long xen_sched_clock(void)
 {
-	return pvclock_ns() - clock_base;
+	unsigned long long ns = pvclock_ns();
+	unsigned long long now = ns > clock_base ? ns - clock_base : 0;
+
+	if (now < clock_last)
+		return clock_last;
+	clock_last = now;
+	return now;
 }
 
 /* runnable + offline so far: Xen counts them from the vCPU's creation. */
@@ -152,4 +166,61 @@ int xen_timer_init(unsigned hz)
 	       "%u Hz%s\n", port, hz,
 	       runstate_ok ? ", runstate for steal time" : "");
 	return 0;
+}
+
+/* Wall-clock seconds: Xen's boot time in shared_info plus system time. */
+uint64_t xen_wallclock_s(void)
+{
+	const volatile struct shared_info *s = &xen_shared_page.s;
+	uint32_t ver, sec, nsec;
+
+	do {
+		ver = s->wc_version;
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		sec = s->wc_sec;
+		nsec = s->wc_nsec;
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	} while ((ver & 1) || ver != s->wc_version);
+	return sec + (nsec + pvclock_ns()) / 1000000000ull;
+}
+
+/* Before a suspend: no tick, and where sched_clock and steal time were. */
+static unsigned long long suspended_at, steal_at;
+
+void xen_timer_stop(void)
+{
+	(void)HYPERVISOR_vcpu_op(VCPUOP_stop_singleshot_timer, 0, NULL);
+	suspended_at = xen_sched_clock();
+	steal_at = xen_steal_clock(0);
+}
+
+/*
+ * After a suspend.  In a new domain (perhaps on another host, whose
+ * system time may be behind) sched_clock never runs backwards: should
+ * pvclock now read less than where it stopped, it goes on from there.
+ * The runstate area and VIRQ_TIMER's channel are bound again.  Then the
+ * next tick is armed.
+ */
+int xen_timer_resume(int new_domain)
+{
+	int port;
+
+	if (pvclock_ns() < clock_base + suspended_at)
+		clock_base = pvclock_ns() - suspended_at;
+	if (new_domain) {
+		struct vcpu_register_runstate_memory_area area;
+
+		area.addr.v = &runstate;
+		runstate_ok = !HYPERVISOR_vcpu_op(
+			VCPUOP_register_runstate_memory_area, 0, &area);
+		if (runstate_ok)
+			steal_base = runstate_steal() - steal_at;
+		(void)HYPERVISOR_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL);
+		port = xen_evtchn_bind_virq(VIRQ_TIMER, timer_event);
+		if (port < 0)
+			return port;
+		xen_evtchn_unmask((unsigned)port);
+	}
+	tick_next = pvclock_ns() + tick_period;
+	return tick_arm();
 }

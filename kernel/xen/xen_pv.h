@@ -52,6 +52,7 @@ extern union xen_shared_page {
 
 /* start_info.c: what Xen told us at entry (copied before anything else). */
 extern struct start_info xen_start_info;
+extern uint64_t xen_start_info_pa;
 extern int xen_is_dom0;
 void xen_start(struct start_info *si) __attribute__((noreturn));
 
@@ -67,6 +68,10 @@ void xen_bootmem_use_direct_map(void);
 void *xen_phys_to_virt(uint64_t pa);
 int xen_pt_page(unsigned long pfn);
 void xen_pt_mark(unsigned long pfn, int is_pt);
+int xen_p2m_grow(uint64_t pa, unsigned long pages);
+void xen_p2m_set(unsigned long pfn, unsigned long mfn);
+int xen_p2m_publish(void); /* the frame lists `xl save` reads */
+#define XEN_MAX_PFNS (1ul << 18) /* RAM below 1 GiB: all Xen supports */
 
 /* console.c */
 void xen_console_write(const char *s, unsigned long n);
@@ -76,6 +81,7 @@ int xen_dom0_getc(void);
 
 /* shared_info.c */
 int xen_shared_info_map(void);
+int xen_shared_info_unmap(void);
 uint64_t xen_shared_info_pte(void);
 
 /* evtchn.c */
@@ -90,6 +96,8 @@ int xen_evtchn_bind_port(unsigned port, xen_evtchn_fn fn);
 int xen_evtchn_pending(unsigned port);
 void xen_evtchn_upcall(unsigned vec);
 extern volatile unsigned long long xen_upcalls;
+extern unsigned xen_evtchn_epoch;
+void xen_evtchn_resume(void);
 
 /* time.c */
 void xen_clock_init(void);
@@ -97,6 +105,9 @@ unsigned long long xen_sched_clock(void);
 unsigned long long xen_steal_clock(int cpu);
 unsigned long long xen_blocked_ns(void);
 int xen_timer_init(unsigned hz);
+void xen_timer_stop(void);
+int xen_timer_resume(int new_domain);
+uint64_t xen_wallclock_s(void);
 
 /* traps.c and entry.S */
 void xen_load_idt(const void *dtr);

@@ -589,3 +589,39 @@ int xenbus_init(void)
 	       (long)domid, name);
 	return 0;
 }
+
+/*
+ * After a resume in a new domain: the ring and its channel are those of
+ * the new start_info, the daemon is new and knows none of our watches
+ * (each fires once more when set again).  A reply half read is gone.
+ */
+int xenbus_resume(void)
+{
+	struct xenstore_domain_interface *r;
+	char tok[16];
+	int err;
+
+	if (!xs.connected)
+		return -PV_ENOTCONN;
+	if ((err = xs_find_ring()))
+		return err;
+	r = ring();
+	xs.rx_got = 0;
+	xs.busy = 0;
+	if (r->rsp_prod != r->rsp_cons)
+		r->rsp_cons = r->rsp_prod;
+	if ((err = xen_evtchn_bind_port(xs.port, xs_interrupt)))
+		return err;
+	xen_evtchn_unmask(xs.port);
+	for (unsigned id = 0; id < XS_WATCHES; id++) {
+		if (!xs.watch[id])
+			continue;
+		watch_token(tok, id);
+		err = xs_request_str(XS_WATCH, XENBUS_NO_TX, xs.watch[id]->path,
+				     tok);
+		if (err)
+			printk("xenbus: watch %s again: %s (%d)\n",
+			       xs.watch[id]->path, xenbus_errname(err), err);
+	}
+	return 0;
+}

@@ -23,6 +23,8 @@ typedef uint32_t xenbus_tx;
  * does not answer (then every later request fails -PV_ENOTCONN). */
 int xenbus_init(void);
 int xenbus_connected(void);
+/* After a resume in a new domain: the new ring, every watch set again. */
+int xenbus_resume(void);
 
 /* The value at path into buf (NUL-terminated); its length, -PV_ERANGE if
  * it does not fit, or the store's error (-PV_ENOENT ...). */

@@ -6,8 +6,9 @@ use strict;
 use warnings;
 use Exporter 'import';
 use JSON::PP;
+use Test::More;
 
-our @EXPORT = qw(parse_console);
+our @EXPORT = qw(parse_console kernel_skips console_lines);
 
 # parse_console($r, $drop): fills $r->{lines, summary, result, plan, ktap}
 # from $r->{out}; lines matching the regex $drop (e.g. Xen's own) are left
@@ -33,5 +34,28 @@ sub parse_console {
 	}
 	$r->{ktap} = \@ktap;
 }
+
+# A selftest the kernel skipped is a skip here too, so that prove (and the
+# closing line of make check) counts it.
+sub kernel_skips {
+	my ($r) = @_;
+	for my $k (grep { $_->{skip} } @{ $r->{ktap} }) {
+		SKIP: { skip("kernel selftest $k->{name}:$k->{why}", 1) }
+	}
+}
+
+# The console_write selftest's line, once per mode it ran in, reached us.
+sub console_lines {
+	my ($r) = @_;
+	my @modes = map { /^(\w+):console_write$/ ? $1 : () }
+		    map { $_->{name} } @{ $r->{ktap} };
+	my @l = @{ $r->{lines} };
+	ok(@modes && !grep({ my $m = $_;
+			     1 != grep { $_ eq "# console_write: $m" } @l }
+			   @modes),
+	   'console_write line on the console once per mode: ' .
+		   join(' ', @modes));
+}
+
 
 1;

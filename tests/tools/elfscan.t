@@ -17,6 +17,51 @@ like $T/err 'warning: unannotated jump through pv_ops.io_delay$' "unannotated ta
 like $T/err 'fx_loaded\+0x4: warning: unannotated call through pv_ops.halt$' "load into a register, then call: found"
 like $T/out '^  fx_loaded\+0x4 +load\+call +pv_ops.halt$' "report lists it as load+call"
 
+like $T/out 'read_msr_safe +fx_native_read_msr_safe +no: code has an exception-table entry' \
+	"a body with an exception-table entry is never inlined"
+like $T/out 'write_msr_safe +fx_native_write_msr_safe +inlinable, [0-9]+ bytes; template: code has an exception-table entry' \
+	"nor is a template with one"
+like $T/out '^clobbers proved: 5 templates, 8 functions \(\+0 they call\)' \
+	"clobbers proved: every template, every callee/none function"
+like $T/out '^  callee +3 templates +7 functions +write %rax %rflags$' \
+	"registers written by class callee"
+like $T/out '^  none +0 templates +1 functions +write nothing$' \
+	"class none writes nothing"
+
+# Declared clobbers are proved: one line naming func+off and the register.
+run $E $FIX/tmpl-clobber.elf
+is $rc 1 "a template writing an undeclared register fails"
+grep -v ': warning: ' $T/err >$T/err2
+is "$(cat $T/err2)" "elfscan: $FIX/tmpl-clobber.elf: native/cpuid+0x2: writes %rbx, template allows %rax %rcx %rdx" \
+	"template: the one error names template+off and the register"
+run $E --emit-table $FIX/tmpl-clobber.elf -o $T/tc.elf
+is "$rc/$([ -e $T/tc.elf ]; echo $?)" "1/1" "--emit-table refuses it, writes nothing"
+run $E $FIX/callee-c.elf
+is $rc 1 "a callee-save function calling C fails"
+grep -v ': warning: ' $T/err >$T/err2
+is "$(cat $T/err2)" "elfscan: $FIX/callee-c.elf: fx_native_irq_disable+0x1: writes %rdx, class callee allows %rax" \
+	"callee: the one error names func+off (the call) and the register"
+
+# The proof's rules, one function each (fixtures/flow-cases.S).
+run $E $FIX/flow-cases.elf
+is $rc 1 "flow cases: refused"
+grep -v ': warning: ' $T/err | sed "s|^elfscan: $FIX/flow-cases.elf: ||" >$T/err2
+like $T/err2 '^fx_native_irq_save_fl\+0x0: writes %rcx %rdx %rbx %rsp %rbp %rsi %rdi %r8 %r9 %r10 %r11 %r12 %r13 %r14 %r15, class callee allows %rax$' \
+	"an indirect call writes everything"
+like $T/err2 '^fx_native_irq_restore_fl\+0x1: writes %rbx, class callee allows %rax$' \
+	"a saved register overwritten on the stack is not restored"
+like $T/err2 '^fx_native_irq_enable\+0x6: writes %rsp, class callee allows %rax$' \
+	"a path returning with the stack unbalanced"
+like $T/err2 '^fx_native_swapgs\+0x2: writes %rdi, class callee allows %rax$' \
+	"pop into another register"
+like $T/err2 '^fx_native_make_pte\+0x3: writes %r11, class callee allows %rax$' \
+	"a tail jump carries its target's writes"
+like $T/err2 '^fx_native_pte_val\+0x0: writes %rcx %rdx %rsi %rdi %r8 %r9 %r10 %r11, class callee allows %rax$' \
+	"syscall is a hypercall: the caller-saved set"
+like $T/err2 '^fx_native_iret\+0x0: writes %rflags, class none allows nothing$' \
+	"class none keeps the flags"
+is "$(lines $T/err2)" 7 "save/restore with sub/add rsp and a branch passes"
+
 run $E --strict $FIX/fixture.elf
 is $rc 1 "--strict makes unannotated calls errors"
 like $T/err 'fx_unannotated\+0x[0-9a-f]+: unannotated call through pv_ops.wbinvd$' "--strict message"
@@ -25,10 +70,10 @@ run $E --json $FIX/sites.o
 is $rc 0 "JSON report on an object"
 like $T/out '"count": 14' "object: 14 sites from relocations"
 like $T/out '".init.text": 3' "object: sites per section"
-if command -v python3 >/dev/null; then
-	python3 -m json.tool <$T/out >/dev/null
-	ok $? "JSON parses"
-fi
+like $T/out '"checked": false' "object: clobbers not checked (calls unresolved)"
+why=$(tests/lib/need python3) || echo "# $why"
+python3 -m json.tool <$T/out >/dev/null
+ok $? "JSON parses"
 
 run $E $FIX/broken.elf
 is $rc 1 "broken site fails"
@@ -141,5 +186,37 @@ if [ -f $K ]; then
 	like $T/out '^sites: [1-9][0-9]*, bad: 0, site length [0-9]+$' "kernel: sites, none bad"
 	like $T/out 'site table sealed' "kernel: the build sealed its table"
 	like $T/out '^native sites: [1-9][0-9]* ' "kernel: the hot ops are native sites"
+	like $T/out '^clobbers proved: [1-9][0-9]* templates, [1-9][0-9]* functions \(\+[1-9]' \
+		"kernel: templates and functions proved, the Xen slow path too"
+	like $T/out 'read_msr_safe +msr_read_safe +no: code has an exception-table entry' \
+		"kernel: the _safe MSR ops are never inlined"
+	# Zero the declared mask of native read_msr's template: refused.
+	op=$(sed -n 's/^[[:space:]]*X(\([a-z0-9_]*\),.*/\1/p' include/pv/ops.h |
+		grep -n -x read_msr | cut -d: -f1)
+	toff=$(secoff $K .pv_templates)
+	tsize=$((0x$(readelf -SW $K | sed 's/^ *\[ *[0-9]*\]//' |
+		awk '$1 == ".pv_templates" { print $5 }')))
+	cp $K $T/mask.elf
+	i=0
+	while [ $i -lt $((tsize / 12)) ]; do
+		o=$((toff + 12 * i))
+		if [ $(od -An -tu2 -j $((o + 4)) -N2 $K) = $((op - 1)) ] &&
+			[ $(od -An -tu1 -j $((o + 6)) -N1 $K) = 0 ]; then
+			poke $T/mask.elf $((o + 8)) 00 00
+		fi
+		i=$((i + 1))
+	done
+	run $E $T/mask.elf
+	is "$rc/$(lines $T/err)" "1/1" "kernel: a template's mask cleared: refused"
+	like $T/err "^elfscan: $T/mask.elf: native/read_msr\+0x0: writes %rcx, template allows nothing$" \
+		"kernel: named by template+off and register"
 fi
+# libpv programs are sealed by the same check.
+for P in $B/lib/pv-demo $B/tests/unit/test_selfpatch $B/tests/unit/test_abi; do
+	[ -f $P ] || continue
+	run $E $P
+	is $rc 0 "$P: elfscan passes"
+	like $T/out '^clobbers proved: [1-9][0-9]* templates, [1-9][0-9]* functions' \
+		"$P: its templates and user functions proved"
+done
 done_testing

@@ -42,15 +42,15 @@ run() {
 	printf '%s\n' "$line" | sed 's/^/# /'
 }
 
-skip() {
+# missing NAME WHY: an input that scripts/deps or make should have given
+# us is absent: a failure, never a skip.
+missing() {
 	n=$((n + 1))
-	echo "ok $n - $1 # SKIP $2"
+	echo "not ok $n - $1: $2"
 }
 
 libc=/lib/x86_64-linux-gnu/libc.so.6
 cc1=$(gcc -print-prog-name=cc1)
-xen=build/xen/xen
-xengz=build/xen/root/boot/xen-4.17-amd64.gz
 kernel=build/kernel/kernel.elf
 set -- $(elf32)
 echo "1..$((6 + ($# > 0 ? $# : 1)))"
@@ -58,29 +58,27 @@ echo "1..$((6 + ($# > 0 ? $# : 1)))"
 if [ -f "$libc" ]; then
 	run libc.so.6 "$libc"
 else
-	skip libc.so.6 "no $libc"
+	missing libc.so.6 "no $libc"
 fi
 if [ -f "$cc1" ]; then
 	run cc1 "$cc1"
 else
-	skip cc1 "no cc1"
+	missing cc1 "no cc1: run scripts/deps (build-essential)"
 fi
-if [ ! -f "$xen" ] && [ -f "$xengz" ]; then
-	gunzip -c "$xengz" >"$tmp/xen" && xen=$tmp/xen
-fi
-# Xen's ELF32 wraps 64-bit code (and its data, in one section): decode as 64.
-if [ -f "$xen" ]; then
+# Xen's ELF32 wraps 64-bit code (and its data, in one section): decode as
+# 64.  scripts/fetch-xen downloads it once, then answers from build/xen/.
+if xen=$(scripts/fetch-xen 2>"$tmp/fetch"); then
 	run xen-4.17-amd64 --mode 64 "$xen"
 else
-	skip xen-4.17-amd64 "no $xen (scripts/fetch-xen)"
+	missing xen-4.17-amd64 "scripts/fetch-xen: $(tail -n 1 "$tmp/fetch")"
 fi
 if [ -f "$kernel" ]; then
 	run kernel.elf "$kernel"
 else
-	skip kernel.elf "no $kernel"
+	missing kernel.elf "no $kernel: run make"
 fi
 if [ $# = 0 ]; then
-	skip elf32 "no 32-bit x86 ELF file found"
+	missing elf32 "no 32-bit x86 ELF file (valgrind's x86 tools): run scripts/deps"
 fi
 for f in "$@"; do
 	run "$(basename "$f") (32-bit)" "$f"

@@ -1,19 +1,18 @@
 #!/bin/sh
-# mutate.t: thousands of corrupted copies of the fixtures (and of the kernel
-# and Debian's vmlinux when present) through the ASan+UBSan tools: every run
+# mutate.t: thousands of corrupted copies of the fixtures, the kernel and
+# Debian's vmlinux through the ASan+UBSan tools: every run
 # must end in exit 0 or 1 with a message, never a signal or sanitizer report.
 . tests/tools/tap.sh
 M=$B/tests/tools/mutate
 W=$B/tests/tools/mutate-work.$$ # one per run: check may run twice at once
 seeds="$FIX/fixture.elf:700 $FIX/fixture-sealed.elf:900 $FIX/broken.elf:400 $FIX/sites.o:500"
-if [ -f $B/kernel/kernel.elf ]; then
-	seeds="$seeds $B/kernel/kernel.elf:500"
-fi
-if V=$(scripts/fetch-linux-vmlinux 2>/dev/null); then
-	seeds="$seeds $V:60"
-else
-	echo "# no Debian vmlinux: mutating the hand-made images only"
-fi
+[ -f $B/kernel/kernel.elf ]
+ok $? "the kernel image to mutate is built (make)"
+seeds="$seeds $B/kernel/kernel.elf:500"
+# Cached under build/linux/ once downloaded (elfscan-linux.t needs it too).
+V=$(scripts/fetch-linux-vmlinux 2>$T/fetch)
+ok $? "Debian's vmlinux to mutate: ${V:-$(tail -n 1 $T/fetch)}"
+[ -n "$V" ] && seeds="$seeds $V:60"
 rm -rf $W
 mkdir -p $W/bin
 # private copies: a concurrent make may relink build/asan/ under us

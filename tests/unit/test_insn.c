@@ -741,9 +741,17 @@ static void test_regs(void **state)
 	}
 }
 
+/* pv_sem_fixed's binary search finds every entry only in a sorted table. */
+static void test_fixed_sorted(void **state)
+{
+	(void)state;
+	assert_int_equal(pv_insn_fixed_sorted(), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fixed_sorted),
 		cmocka_unit_test(test_lengths),
 		cmocka_unit_test(test_invalid_64),
 		cmocka_unit_test(test_truncated),

@@ -810,6 +810,57 @@ static void test_backend_build(void **st)
 					  &mem), -PV_EINVAL);
 }
 
+/* elfscan's exception-table verdicts in .pv_inline: a template or body
+ * with an entry in its bytes is never copied; the site gets a call. */
+static void test_extable_facts(void **st)
+{
+	static const uint8_t leaf[] = { 0x48, 0x89, 0xf8, 0xc3 }; /* mov;ret */
+	static struct pv_inline_facts facts;
+	uint64_t funcs[PV_NR_OPS], ta = T_BASE + 0xb000;
+	struct pv_template t = { 0, PV_OP_irq_disable, PV_BACKEND_NATIVE, 1,
+				 0, 0 };
+	struct pv_site_ref s;
+	struct pv_backend b;
+	struct pv_plan p;
+
+	(void)st;
+	reset();
+	for (unsigned i = 0; i < PV_NR_OPS; i++)
+		funcs[i] = FUNC_ADDR + 0x40 * i;
+	put(funcs[PV_OP_read_msr_safe], leaf, sizeof(leaf));
+	put(TMPL_ADDR, cli, 1);
+	t.code = (int32_t)(TMPL_ADDR - ta);
+	put(ta, (void *)&t, sizeof(t));
+	/* without facts: the body is inlined, the template used */
+	assert_int_equal(pv_backend_build(&b, PV_BACKEND_NATIVE, "n", OPS_ADDR,
+					  funcs, ta, ta + sizeof(t), 0, 0,
+					  NULL, &mem), 0);
+	s = site(PV_OP_read_msr_safe);
+	pv_plan_site(&s, &b, PV_PATCH_FULL, &p);
+	assert_int_equal(p.strategy, PV_STRAT_BODY);
+	s = site(PV_OP_irq_disable);
+	pv_plan_site(&s, &b, PV_PATCH_FULL, &p);
+	assert_int_equal(p.strategy, PV_STRAT_INLINE);
+	/* with elfscan's verdicts: both refused for the entry, called */
+	facts.magic = PV_INLINE_MAGIC;
+	facts.nr_ops = PV_NR_OPS;
+	facts.f[PV_BACKEND_NATIVE][PV_OP_read_msr_safe] =
+		(struct pv_inline_fact){ 1, PV_R_EXTABLE, 0, 0 };
+	facts.f[PV_BACKEND_NATIVE][PV_OP_irq_disable] =
+		(struct pv_inline_fact){ 1, PV_R_BODY_FLOW, 0, PV_R_EXTABLE };
+	assert_int_equal(pv_backend_build(&b, PV_BACKEND_NATIVE, "n", OPS_ADDR,
+					  funcs, ta, ta + sizeof(t), 0, 0,
+					  &facts, &mem), 0);
+	s = site(PV_OP_read_msr_safe);
+	pv_plan_site(&s, &b, PV_PATCH_FULL, &p);
+	assert_int_equal(p.strategy, PV_STRAT_DIRECT);
+	assert_int_equal(p.reason, PV_R_EXTABLE);
+	s = site(PV_OP_irq_disable);
+	pv_plan_site(&s, &b, PV_PATCH_FULL, &p);
+	assert_int_equal(p.strategy, PV_STRAT_DIRECT);
+	assert_int_equal(p.reason, PV_R_EXTABLE);
+}
+
 static void test_names(void **st)
 {
 	(void)st;
@@ -934,6 +985,7 @@ int main(void)
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_table_header),
 		cmocka_unit_test(test_backend_build),
+		cmocka_unit_test(test_extable_facts),
 		cmocka_unit_test(test_names),
 	};
 	return cmocka_run_group_tests_name("patch", tests, NULL, NULL);

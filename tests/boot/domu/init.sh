@@ -34,6 +34,8 @@ mkdir -p /dev/pts /dev/shm
 # "console tty: timed out".
 mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts /dev/pts || fail "cannot mount /dev/pts"
 mount -t tmpfs -o mode=1777 tmpfs /dev/shm
+# The vfb's device model (QEMU) serves VNC on 127.0.0.1: it needs lo.
+ip link set lo up || fail "cannot bring lo up"
 echo "dom0: init at $(uptime_s) s of Dom0 uptime, kernel $(uname -r)"
 
 [ -d /proc/xen ] || mkdir -p /proc/xen

@@ -9,12 +9,10 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/../../.."
-for t in qemu-system-x86_64 cpio gzip apt-get dpkg-deb; do
-	if ! command -v "$t" >/dev/null; then
-		echo "1..0 # SKIP $t not found (scripts/deps)"
-		exit 0
-	fi
-done
+if ! why=$(tests/lib/need qemu-system-x86_64 cpio gzip apt-get dpkg-deb); then
+	printf '1..1\nnot ok 1 - %s\n' "$why"
+	exit 1
+fi
 
 out=${BUILD:-build}/domu-bed/runs/linux-guest-t
 mkdir -p "$out"

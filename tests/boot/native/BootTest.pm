@@ -11,6 +11,7 @@ use JSON::PP;
 use Test::More;
 use lib "$FindBin::Bin/../../lib";
 use PvConsole;
+use PvNeed;
 use Time::HiRes qw(time);
 
 our @EXPORT = qw(boot check_pass top);
@@ -31,6 +32,7 @@ sub boot {
 	my @cmd = (top() . '/scripts/run-qemu', '--kernel', $kernel);
 	push @cmd, map { ('--qemu-arg', $_) } @{ $o{qemu} // [] };
 	push @cmd, '--', @{ $o{cmdline} // [] };
+	need('qemu-system-x86_64');
 	BAIL_OUT("no kernel at $kernel: run make first") unless -f $kernel;
 	my $t0 = time;
 	open(my $fh, '-|', @cmd) or BAIL_OUT("cannot run @cmd: $!");
@@ -73,6 +75,8 @@ sub check_pass {
 	my @bad = grep { !$_->{ok} } @k;
 	is(scalar(@bad), 0, 'every selftest ok')
 		or diag(join("\n", map { "not ok $_->{n} $_->{name}" } @bad));
+	console_lines($r);
+	kernel_skips($r);
 	is($s->{selftests_pass}, scalar(grep { $_->{ok} && !$_->{skip} } @k),
 	   'selftests_pass counts the non-skipped oks');
 }

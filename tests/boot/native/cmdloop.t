@@ -8,8 +8,10 @@ set -uo pipefail
 
 cd "$(dirname "$0")/../../.."
 build=${BUILD:-build}
-command -v qemu-system-x86_64 >/dev/null ||
-	{ echo "1..0 # SKIP qemu-system-x86_64 not found"; exit 0; }
+if ! why=$(tests/lib/need qemu-system-x86_64); then
+	printf '1..1\nnot ok 1 - %s\n' "$why"
+	exit 1
+fi
 n=0
 bad=0
 ok() { # ok COND-EXIT-STATUS DESCRIPTION
@@ -41,7 +43,7 @@ run() {
 		sleep 0.1
 		i=$((i + 1))
 	done
-	printf 'help\rsites\nbogus\r\nxs read name\nspin 1\npoweroff\n' >&3
+	printf 'help\rsites\nbogus\r\nxs read name\nspin 1\nmemtest\npoweroff\n' >&3
 	wait $qemu
 	status=$?
 	exec 3>&-
@@ -70,6 +72,8 @@ for kernel in "$build/kernel/kernel.elf" "$build/kernel-nopv/kernel.elf"; do
 	ok "$(has '^bogus: unknown command')" "$k: an unknown command is named"
 	ok "$(has '^xs: unknown command')" "$k: no xs natively (DomU only)"
 	ok "$(has '^spin: done')" "$k: spin 1 returns"
+	ok "$(has '^memtest: PASS pages=[1-9][0-9]*$')" \
+		"$k: memtest: every free page holds its pattern"
 	ok "$(has '^cmdloop: poweroff')" "$k: poweroff"
 	# isa-debug-exit: QEMU exits with (0 << 1) | 1 for a clean shutdown(0).
 	[ "$status" = 1 ]

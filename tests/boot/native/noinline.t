@@ -15,8 +15,7 @@ is($s->{direct}, $s->{sites}, 'all sites direct calls');
 is($s->{inline} + $s->{hypercall} + $s->{indirect} + $s->{refused}, 0,
    'none inline, hypercall, indirect or refused');
 my @k = @{ $r->{ktap} };
-ok(!grep({ $_->{name} =~ /^noinline:/ && $_->{skip} &&
-	   $_->{why} =~ /mode/ } @k), 'noinline mode tests ran');
-ok(!grep({ $_->{name} =~ /^full:/ && !$_->{skip} } @k),
-   'full mode skipped');
+cmp_ok(scalar(grep { $_->{name} =~ /^noinline:/ } @k), '>', 20,
+       'noinline mode tests ran');
+ok(!grep({ $_->{name} =~ /^full:/ } @k), 'full mode not run');
 done_testing();

@@ -10,7 +10,7 @@ use Test::More;
 
 my $b = BootTest::build_dir();
 my $pvpatch = "$b/tools/pvpatch";
-plan(skip_all => "no $pvpatch yet (tools issue)") unless -x $pvpatch;
+BAIL_OUT("no $pvpatch: run make first") unless -x $pvpatch;
 my $kernel = "$b/kernel/kernel.elf";
 # QEMU's default CPU (qemu64) has no rdtscp: the kernel says what it saw.
 my $r = boot(kernel => $kernel);

@@ -6,8 +6,10 @@ set -uo pipefail
 
 cd "$(dirname "$0")/../../.."
 build=${BUILD:-build}
-command -v qemu-system-x86_64 >/dev/null ||
-	{ echo "1..0 # SKIP qemu-system-x86_64 not found"; exit 0; }
+if ! why=$(tests/lib/need qemu-system-x86_64); then
+	printf '1..1\nnot ok 1 - %s\n' "$why"
+	exit 1
+fi
 [ -f "$build/kernel/kernel.elf" ] || { echo "Bail out! make first"; exit 1; }
 n=0
 ok() { # ok EXIT-STATUS DESCRIPTION

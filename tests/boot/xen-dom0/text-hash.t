@@ -11,7 +11,7 @@ use Test::More;
 need_tools();
 my $b = build_dir();
 my $pvpatch = "$b/tools/pvpatch";
-plan(skip_all => "no $pvpatch yet (tools issue)") unless -x $pvpatch;
+BAIL_OUT("no $pvpatch: run make first") unless -x $pvpatch;
 my $kernel = "$b/kernel/kernel.elf";
 my $r = boot(kernel => $kernel);
 check_pass($r, 0);
