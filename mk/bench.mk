@@ -76,3 +76,9 @@ run-bench-table:
 	$(Q)echo; echo "== benchmark tables (bench/results/summary.md; make bench regenerates)"
 	$(Q)sed -n '/^### Summary/,$$p' bench/results/summary.md | grep -v '^<!--'
 RUN_STEPS += run-bench-table
+
+# Live re-patch cost natively (issue 17): bench/results/repatch.{json,md}.
+.PHONY: bench-repatch
+bench-repatch: $(BUILD)/kernel/kernel.elf
+	$(Q)BUILD=$(BUILD) bench/repatch
+BENCH_STEPS += bench-repatch

@@ -18,14 +18,16 @@ KERNEL_SRCS := boot/head.S boot/notes.S boot/pvh.c \
 	core/selftest.c core/selftest_ops.c core/selftest_irq.c \
 	core/selftest_mm.c core/cmdloop.c \
 	native/native.c native/mmu.c native/time.c native/serial.c \
-	native/pit.c native/platform.c
+	native/pit.c native/platform.c \
+	smp/percpu.c smp/acpi.c smp/lapic.c smp/smp.c smp/trampoline.S
 KERNEL_PV_SRCS := core/pvboot.c core/selftest_corrupt.c core/selftest_probe.S \
 	core/selftest_patch.c core/selftest_sites.c \
 	native/ops.c \
 	native/irq.S paravirt/insn.c paravirt/nops.c paravirt/emit.c \
 	paravirt/prefix.c paravirt/pair.c \
 	paravirt/inline.c paravirt/plan.c paravirt/hcall.c paravirt/poke.c paravirt/table.c \
-	paravirt/backend.c paravirt/hash.c paravirt/names.c
+	paravirt/backend.c paravirt/hash.c paravirt/names.c smp/textpoke.c \
+	smp/repatch.c
 # The in-guest bench (docs/bench.md): single-step counter and hot paths
 # in both builds, the patch-cost pass in PV=y only.
 KERNEL_SRCS += core/bench_step.c core/bench_paths.c
@@ -101,7 +103,7 @@ $(KDIR_NOPV)/kernel.elf: $(KDIR_NOPV)/kernel.raw.elf
 ALL += $(KDIR)/kernel.elf $(KDIR_NOPV)/kernel.elf
 TESTS += $(addprefix tests/boot/native/,default.t nopatch.t noinline.t \
 	debug.t text-hash.t mem-64m.t mem-2g.t cpu-qemu64.t cpu-max.t pv-n.t \
-	fault.t bench.t)
+	fault.t bench.t smp.t)
 
 # make run: boot with the selftests and show the patch report (PV=n: the
 # reference kernel).

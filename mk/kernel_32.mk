@@ -23,7 +23,7 @@ I386_SRCS := boot/pvh.c boot/notes.S \
 	native/native.c native/mmu.c native/time.c native/serial.c \
 	native/pit.c native/platform.c \
 	arch/i386/head_32.S arch/i386/entry_32.S arch/i386/gdt_32.c \
-	arch/i386/paging_32.c arch/i386/div64_32.c \
+	arch/i386/paging_32.c arch/i386/div64_32.c arch/i386/up_32.c \
 	core/bench.c core/bench_step.c core/bench_paths.c
 I386_PV_SRCS := core/pvboot.c core/selftest_corrupt.c native/ops.c \
 	core/selftest_patch.c core/selftest_sites.c core/bench_patch.c \

@@ -66,6 +66,8 @@ void pvh_main(uint32_t start_info_pa)
 		bi.platform = platform_detect(si->flags);
 		copy_cmdline(&bi, si->cmdline_paddr);
 		copy_memmap(&bi, si);
+		if (si->version >= 1)
+			bi.rsdp_pa = si->rsdp_paddr;
 	}
 	kernel_main(&bi);
 }

@@ -13,6 +13,8 @@ static const struct {
 	{ "bench", &kflags.bench },       { "fault", &kflags.fault },
 	{ "console.loop", &kflags.console_loop },
 	{ "console.noloop", &kflags.console_noloop },
+	{ "repatch.plain", &kflags.repatch_plain },
+	{ "repatch.int3", &kflags.repatch_int3 },
 };
 
 static void set_flag(const char *w, size_t len)
@@ -33,6 +35,23 @@ static void set_flag(const char *w, size_t len)
 	printk("cmdline: ignoring '%s'\n", word);
 }
 
+/* `repatch N` (kernel/smp/repatch.c): the count is the next word. */
+static const char *repatch_count(const char *s)
+{
+	unsigned n = 0;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (*s < '0' || *s > '9') {
+		printk("cmdline: repatch wants a count\n");
+		return s;
+	}
+	for (; *s >= '0' && *s <= '9'; s++)
+		n = n < 100000000u ? n * 10 + (unsigned)(*s - '0') : n;
+	kflags.repatch = n;
+	return s;
+}
+
 void cmdline_parse(const char *s)
 {
 	while (*s) {
@@ -42,7 +61,9 @@ void cmdline_parse(const char *s)
 			s++;
 		while (s[len] && s[len] != ' ' && s[len] != '\t')
 			len++;
-		if (len)
+		if (len == 7 && !strncmp(s, "repatch", 7))
+			s = repatch_count(s + 7) - len;
+		else if (len)
 			set_flag(s, len);
 		s += len;
 	}

@@ -13,7 +13,7 @@
 	.balign 16
 FUNC isr_stubs
 	.set v, 0
-	.rept 48
+	.rept 64
 	.balign 16
 	.if !(v == 8 || (v >= 10 && v <= 14) || v == 17 || v == 21 || \
 	      v == 29 || v == 30)
@@ -79,7 +79,7 @@ ENDF isr_common
 	.globl isr_table
 isr_table:
 	.set v, 0
-	.rept 48
+	.rept 64
 	.quad isr_stubs + 16 * v
 	.set v, v + 1
 	.endr

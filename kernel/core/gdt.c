@@ -24,17 +24,17 @@ static struct idt_gate idt[256] __attribute__((aligned(16)));
 struct tss64 cpu_tss __attribute__((aligned(16)));
 static uint8_t ist_stack[8192] __attribute__((aligned(16)));
 
-extern const uint64_t isr_table[48];
+extern const uint64_t isr_table[IDT_VECTORS];
 
 /* A 16-byte system descriptor (TSS type 9, LDT type 2) at sel. */
-static void set_system_desc(unsigned sel, uint64_t base, uint32_t limit,
-			    unsigned type)
+static void set_system_desc(uint64_t *g, unsigned sel, uint64_t base,
+			    uint32_t limit, unsigned type)
 {
-	gdt[sel / 8] = (limit & 0xffffull) | (base & 0xffffffull) << 16 |
+	g[sel / 8] = (limit & 0xffffull) | (base & 0xffffffull) << 16 |
 		       (uint64_t)type << 40 | 1ull << 47 |
 		       (uint64_t)(limit >> 16 & 0xf) << 48 |
 		       (base >> 24 & 0xff) << 56;
-	gdt[sel / 8 + 1] = base >> 32;
+	g[sel / 8 + 1] = base >> 32;
 }
 
 /* After lgdt the old selectors still name cached descriptors: reload. */
@@ -81,7 +81,7 @@ void traps_init(void)
 	cpu_tss.ist[IST_FATAL - 1] =
 	    (uint64_t)(uintptr_t)(ist_stack + sizeof(ist_stack));
 	cpu_tss.iomap_base = sizeof(cpu_tss); /* no I/O bitmap */
-	set_system_desc(GDT_TSS, (uint64_t)(uintptr_t)&cpu_tss,
+	set_system_desc(gdt, GDT_TSS, (uint64_t)(uintptr_t)&cpu_tss,
 			sizeof(cpu_tss) - 1, 9);
 	for (unsigned v = 0; v < ARRAY_SIZE(isr_table); v++)
 		set_gate(v, isr_table[v],
@@ -96,9 +96,25 @@ void traps_init(void)
 	pv_load_idt(&idtr);
 }
 
+/* An AP (kernel/smp/smp.c): its own GDT copy and TSS, the shared IDT. */
+void gdt_init_cpu(uint64_t *g, struct tss64 *t, uint64_t ist_top)
+{
+	struct desc_ptr gdtr = { sizeof(gdt) - 1, (uint64_t)g }, idtr;
+
+	memcpy(g, gdt, sizeof(gdt));
+	t->ist[IST_FATAL - 1] = ist_top;
+	t->iomap_base = sizeof(*t);
+	set_system_desc(g, GDT_TSS, (uint64_t)t, sizeof(*t) - 1, 9);
+	pv_load_gdt(&gdtr);
+	reload_segments();
+	pv_load_tr(GDT_TSS);
+	gdt_current(&gdtr, &idtr);
+	pv_load_idt(&idtr);
+}
+
 void gdt_set_ldt(const void *base, unsigned int n)
 {
-	set_system_desc(GDT_LDT, (uint64_t)(uintptr_t)base, n * 8 - 1, 2);
+	set_system_desc(gdt, GDT_LDT, (uint64_t)(uintptr_t)base, n * 8 - 1, 2);
 }
 
 /* ltr marks the TSS busy and refuses a busy one: tests reload it. */

@@ -44,12 +44,16 @@ struct boot_info {
 	unsigned nr_ranges;
 	struct boot_range ranges[BOOT_MAX_RANGES];
 	const char *error; /* set when the entry code found something wrong */
+	uint64_t rsdp_pa;  /* ACPI RSDP if the entry code was told; 0: scan */
 };
 
 /* Command-line flags (cmdline.c). */
 struct kernel_flags {
 	int nopatch, noinline, debug, selftest, bench, fault;
 	int console_loop, console_noloop; /* core/cmdloop.c */
+	unsigned repatch;     /* `repatch N`: N live re-patch rounds */
+	int repatch_plain;    /* repatch.plain: without the int3 protocol */
+	int repatch_int3;     /* repatch.int3: the protocol even on one CPU */
 };
 extern struct kernel_flags kflags;
 void cmdline_parse(const char *s);

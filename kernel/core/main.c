@@ -8,6 +8,8 @@
 #include "core/selftest.h"
 #include "core/traps.h"
 #include "pv/pvcalls.h"
+#include "smp/smp.h"
+#include "smp/textpoke.h"
 
 #define TIMER_HZ 1000
 
@@ -80,11 +82,18 @@ void kernel_main(struct boot_info *bi)
 	err = timer_init(cur_platform, TIMER_HZ);
 	if (err)
 		panic("timer: error %d", err);
+	smp_init(bi);                 /* natively: APs from the MADT */
 	pv_irq_enable();
 	if (kflags.bench)    /* first: the selftests then check the text */
 		bench_run();
 	if (kflags.selftest)
 		selftest_run();
+#ifndef PV_NO_PARAVIRT
+	repatch_register();           /* console: repatch, cpus */
+	if (kflags.repatch &&
+	    repatch_run(kflags.repatch, kflags.repatch_plain))
+		boot_failed = 1;
+#endif
 	if (kflags.fault)
 		fault_selfcheck();
 	pass = !boot_failed && !selftest_failed();

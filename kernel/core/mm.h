@@ -17,8 +17,11 @@ struct boot_info;
 #define PTE_PS 0x080ull
 #define PTE_G 0x100ull
 #define PTE_ADDR 0x000ffffffffff000ull
+#define PTE_NX (1ull << 63)
 #define CR4_PGE 0x80ul
 #define LARGE_PAGE_SIZE (2ull << 20)
+/* Kernel addresses of device and alias mappings (nothing else is here). */
+#define MMIO_VA_BASE 0xffffcb0000000000ull /* not the selftests' or bench's */
 
 /* pmm.c */
 void pmm_init(const struct boot_info *bi);
@@ -39,4 +42,12 @@ unsigned long long *pt_lookup(uint64_t va);
 int pt_release(uint64_t va);
 int pt_reserve(uint64_t va); /* the tables down to va's PTE, made now */
 uint64_t paging_root(void);
+/* PTE_NX where EFER.NXE is on (natively, when the CPU has NX), else 0. */
+extern uint64_t pte_nx;
+/* W^X (natively): 1 if text is read-only; writes to it go through here. */
+int paging_text_ro(void);
+void paging_text_write(uint64_t addr, const uint8_t *buf, uint32_t len);
+/* Keep the alias mapped across many writes (nests). */
+void paging_text_open(void);
+void paging_text_close(void);
 #endif /* MM_H */

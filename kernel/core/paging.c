@@ -3,11 +3,22 @@
  * make_pte and read with pte_val, so a hypervisor backend sees each one. */
 #include "core/kernel.h"
 #include "core/mm.h"
+#include "core/platform.h"
+#include "native/native_inline.h"
 #include "pv/pvcalls.h"
+#include "pv/sites.h"
 
 static unsigned long long *pml4;
 static uint64_t pml4_pa;
 static uint64_t kernel_global; /* PTE_G when the CPU has PGE */
+uint64_t pte_nx;
+static int text_ro;                /* W^X: text read-only, data NX */
+static unsigned long long *poke_pte; /* the poker's alias of the text */
+extern char __rodata_start[], __data_start[];
+
+#define MSR_EFER 0xc0000080u
+#define EFER_NXE (1ull << 11)
+#define POKE_VA (MMIO_VA_BASE + 0x10000)
 
 static unsigned idx(uint64_t va, int level)
 {
@@ -140,15 +151,95 @@ int pt_release(uint64_t va)
 	return 0;
 }
 
+/* Flags of the image page at va: W^X natively; on Xen PV text stays
+ * writable (the patcher pokes it in place there). */
+static uint64_t kernel_flags(uint64_t va)
+{
+	if (!text_ro)
+		return PTE_W;
+	if (va < (uint64_t)__rodata_start)
+		return 0;
+	return va < (uint64_t)__data_start ? pte_nx : PTE_W | pte_nx;
+}
+
 static int map_kernel(void)
 {
 	uint64_t va = (uint64_t)(uintptr_t)_kernel_start & PAGE_MASK;
 
-	/* Text stays writable: the patcher pokes it, as Xen PV maps it. */
 	for (; va < (uint64_t)(uintptr_t)_end; va += PAGE_SIZE)
-		if (pt_map(va, va - KERNEL_VIRT_BASE, PTE_W | kernel_global))
+		if (pt_map(va, va - KERNEL_VIRT_BASE,
+			   kernel_flags(va) | kernel_global))
 			return -PV_ENOMEM;
 	return 0;
+}
+
+/* Natively: EFER.NXE if the CPU has NX (CPUID 0x80000001 EDX 20). */
+static void nx_init(void)
+{
+	unsigned int a = 0x80000000u, b, c = 0, d;
+
+	pv_cpuid(&a, &b, &c, &d);
+	if (a < 0x80000001u)
+		return;
+	a = 0x80000001u, c = 0;
+	pv_cpuid(&a, &b, &c, &d);
+	if (!(d & (1u << 20)))
+		return;
+	pv_write_msr(MSR_EFER, pv_read_msr(MSR_EFER) | EFER_NXE);
+	pte_nx = PTE_NX;
+}
+
+int paging_text_ro(void)
+{
+	return text_ro;
+}
+
+/*
+ * Read-only text is written through a writable alias of the text pages at
+ * POKE_VA that exists only while the poker writes (as Linux's poking_mm):
+ * open for one write, or around a whole batch (kernel/smp/textpoke.c).
+ * Plain PTE stores and invlpg, not the mmu ops: the ops' own sites may be
+ * the ones changing.  Only the poking CPU touches POKE_VA, so no other
+ * TLB holds it.
+ */
+static int alias_open;
+
+static unsigned alias_pages(void)
+{
+	return (unsigned)(((uint64_t)__rodata_start -
+			   ((uint64_t)_kernel_start & PAGE_MASK)) / PAGE_SIZE);
+}
+
+static void alias_set(int on)
+{
+	uint64_t pa = ((uint64_t)_kernel_start & PAGE_MASK) - KERNEL_VIRT_BASE;
+
+	for (unsigned i = 0; i < alias_pages(); i++) {
+		poke_pte[i] = on ? (pa + i * PAGE_SIZE) | PTE_P | PTE_W | pte_nx :
+				   0;
+		__native_flush_tlb_one(POKE_VA + i * PAGE_SIZE);
+	}
+}
+
+void paging_text_open(void)
+{
+	if (text_ro && !alias_open++)
+		alias_set(1);
+}
+
+void paging_text_close(void)
+{
+	if (text_ro && !--alias_open)
+		alias_set(0);
+}
+
+void paging_text_write(uint64_t addr, const uint8_t *buf, uint32_t len)
+{
+	uint64_t off = addr - ((uint64_t)_kernel_start & PAGE_MASK);
+
+	paging_text_open();
+	memcpy((uint8_t *)POKE_VA + off, buf, len);
+	paging_text_close();
 }
 
 static int cpu_has(unsigned edx_bit)
@@ -161,27 +252,39 @@ static int cpu_has(unsigned edx_bit)
 
 /* Xen PV hook (issue 6): no PSE there (Xen's cpuid policy hides it from
  * PV guests, which get no superpages): the direct map in 4 KiB pages. */
-static int map_direct_small(uint64_t top)
+static int map_direct_small(uint64_t from, uint64_t top)
 {
-	for (uint64_t pa = 0; pa < top; pa += PAGE_SIZE)
-		if (pt_map(DIRECT_MAP_BASE + pa, pa, PTE_W | kernel_global))
+	uint64_t ts = (uint64_t)_kernel_start - KERNEL_VIRT_BASE;
+	uint64_t te = (uint64_t)__rodata_start - KERNEL_VIRT_BASE;
+
+	for (uint64_t pa = from; pa < top; pa += PAGE_SIZE) {
+		/* W^X: the text's frames are read-only here too */
+		uint64_t w = text_ro && pa >= ts && pa < te ? 0 : PTE_W;
+
+		if (pt_map(DIRECT_MAP_BASE + pa, pa, w | pte_nx | kernel_global))
 			return -PV_ENOMEM;
+	}
 	return 0;
 }
 
 static int map_direct(const struct boot_info *bi)
 {
-	uint64_t top = 0;
+	uint64_t top = 0, small;
 
 	for (unsigned i = 0; i < bi->nr_ranges; i++)
 		if (bi->ranges[i].end > top)
 			top = bi->ranges[i].end;
 	top = ALIGN_UP(top, LARGE_PAGE_SIZE);
 	if (!cpu_has(3)) /* PSE */
-		return map_direct_small(top);
-	for (uint64_t pa = 0; pa < top; pa += LARGE_PAGE_SIZE)
+		return map_direct_small(0, top);
+	/* in 4 KiB pages as far as the text's frames, for W^X */
+	small = text_ro ? ALIGN_UP((uint64_t)__rodata_start - KERNEL_VIRT_BASE,
+				   LARGE_PAGE_SIZE) : 0;
+	if (map_direct_small(0, small < top ? small : top))
+		return -PV_ENOMEM;
+	for (uint64_t pa = small; pa < top; pa += LARGE_PAGE_SIZE)
 		if (pt_map_large(DIRECT_MAP_BASE + pa, pa,
-				 PTE_W | kernel_global))
+				 PTE_W | pte_nx | kernel_global))
 			return -PV_ENOMEM;
 	return 0;
 }
@@ -207,10 +310,18 @@ int paging_init(const struct boot_info *bi)
 	pv_alloc_pt(4, pml4_pa);
 	if (cpu_has_pge())
 		kernel_global = PTE_G;
+	if (kernel_platform()->backend == PV_BACKEND_NATIVE) {
+		nx_init();
+		text_ro = 1;
+	}
 	pv_lazy_mmu_enter();
 	err = map_kernel();
 	if (!err)
 		err = map_direct(bi);
+	/* the alias's one page table, now (all of it in that table) */
+	if (!err && text_ro && (alias_pages() > 512 - 16 ||
+				!walk(POKE_VA, 1, 1)))
+		err = -PV_ENOMEM;
 	pv_lazy_mmu_leave();
 	if (err)
 		return err;
@@ -219,6 +330,8 @@ int paging_init(const struct boot_info *bi)
 	pv_write_cr3(pml4_pa);
 	pmm_use_direct_map();
 	pml4 = phys_to_virt(pml4_pa);
+	if (text_ro)
+		poke_pte = walk(POKE_VA, 1, 0); /* the next pages: the next */
 	return 0;
 }
 

@@ -1,9 +1,11 @@
 /* pvboot.c: boot-time patching: fills pv_ops with the platform's backend,
  * patches every site from the sealed table, reports, hashes the text. */
 #include "core/kernel.h"
+#include "core/mm.h"
 #include "core/platform.h"
 #include "core/pvboot.h"
 #include "pv/pvcalls.h"
+#include "smp/textpoke.h"
 
 /* The table every site calls through. */
 struct pv_ops pv_ops;
@@ -20,6 +22,7 @@ static struct pv_patch_stats boot_stats;
 static struct pv_hcall_stats hcall_stats;
 static struct pvboot_state state = { .mode = -1, .boot_mode = -1 };
 static uint64_t boot_hash;
+struct text_poke_stats poke_stats; /* live re-patches since boot */
 static int boot_failed;
 
 /* Target memory is our own image: reads anywhere in it, writes to text. */
@@ -39,7 +42,8 @@ static int kmem_read(void *ctx, uint64_t addr, uint8_t *buf, uint32_t len)
 	return 0;
 }
 
-/* Kernel text is mapped writable (see paging.c), as Xen PV maps it. */
+/* Natively text is read-only once paging_init has run (W^X): written
+ * through the poker's alias; on Xen PV (and before) it is writable. */
 static int kmem_write(void *ctx, uint64_t addr, const uint8_t *buf,
 		      uint32_t len)
 {
@@ -48,7 +52,10 @@ static int kmem_write(void *ctx, uint64_t addr, const uint8_t *buf,
 	    addr > (uint64_t)(uintptr_t)_etext ||
 	    len > (uint64_t)(uintptr_t)_etext - addr)
 		return -PV_EFAULT;
-	memcpy((void *)(uintptr_t)addr, buf, len);
+	if (paging_text_ro())
+		paging_text_write(addr, buf, len);
+	else
+		memcpy((void *)(uintptr_t)addr, buf, len);
 	return 0;
 }
 
@@ -101,18 +108,26 @@ int pvboot_hash_text(uint64_t *hash)
 			    (uint64_t)(uintptr_t)_etext, hash);
 }
 
-/* Re-patches every site from the mode it is in to another one. */
+/*
+ * Re-patches every site from the mode it is in to another one; with other
+ * CPUs online through the int3 protocol (kernel/smp/textpoke.c).
+ */
 int pvboot_repatch(enum pv_patch_mode to, struct pv_patch_stats *st)
 {
 	unsigned long flags;
-	int err;
+	const struct pv_mem *m;
+	int err, err2;
 
 	memset(st, 0, sizeof(*st));
 	/* No interrupt handler may run a half-considered site. */
 	flags = pv_irq_save();
+	m = text_poke_begin(&kmem);
 	err = pv_patch_table(state.hdr, (uint64_t)(uintptr_t)state.hdr,
-			     state.table_size, &backend, &kmem, state.mode, to,
-			     st, NULL, NULL);
+			     state.table_size, &backend, m, state.mode, to, st,
+			     NULL, NULL);
+	err2 = text_poke_end(m, &poke_stats);
+	if (!err)
+		err = err2;
 	sync_core();
 	if (!err)
 		state.mode = to;

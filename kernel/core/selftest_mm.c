@@ -5,6 +5,7 @@
 #include "core/mm.h"
 #include "core/traps.h"
 #include "pv/pvcalls.h"
+#include "smp/smp.h"
 
 #ifdef __i386__
 /* The first page directory slot past the direct map (layout_32.h). */
@@ -17,6 +18,7 @@
 #define PATTERN2 0x2222222222222222ull
 #define PF_PRESENT 1u
 #define PF_WRITE 2u
+#define PF_FETCH 16u
 
 struct test_map {
 	uint64_t p1, p2;
@@ -170,7 +172,134 @@ static int t_readonly_fault(struct ktest_ctx *c)
 	return map_teardown(c, &m, r);
 }
 
+#ifdef __x86_64__ /* W^X: x86-64 only (the i386 kernel's text stays writable) */
+/* W^X: text is read-only natively.  The probe writes the bytes already
+ * there, so a kernel without W^X is not corrupted by it. */
+static int t_wx_text_write(struct ktest_ctx *c)
+{
+	volatile void *p = (volatile void *)(uintptr_t)t_wx_text_write;
+	uint64_t v = *(volatile uint64_t *)p;
+	unsigned before = trap_last_fixup.count;
+	char where[96];
+
+	if (!paging_text_ro())
+		return ktest_skip(c, "text writable on this platform");
+	KTEST_EXPECT(c, probe_write_u64(p, v) == -PV_EFAULT,
+		     "a write to text did not fault");
+	ksym_format(where, sizeof(where), trap_last_fixup.cr2);
+	KTEST_EXPECT(c, trap_last_fixup.count == before + 1 &&
+				trap_last_fixup.vec == 14 &&
+				(trap_last_fixup.err & (PF_PRESENT | PF_WRITE)) ==
+					(PF_PRESENT | PF_WRITE) &&
+				trap_last_fixup.cr2 == (uint64_t)p,
+		     "fault %llu err %llx at %s",
+		     (unsigned long long)trap_last_fixup.vec,
+		     (unsigned long long)trap_last_fixup.err, where);
+	printk("# wx: write to text faulted at %s (#PF err 0x%llx)\n", where,
+	       (unsigned long long)trap_last_fixup.err);
+	return KTEST_PASS;
+}
+
+/* A ret in .data: NX natively, so the call faults on the fetch. */
+extern uint8_t selftest_exec_buf[16];
+uint8_t selftest_exec_buf[16] = { 0xc3 };
+
+/* One copy only: its extable entry names the buffer, not the call. */
+static __noinline int probe_exec(void)
+{
+	int err = 0;
+
+	__asm__ volatile("call *%[buf]\n"
+			 "2:\n\t"
+			 ".pushsection .fixup, \"ax\"\n"
+			 "3:\taddq $8, %%rsp\n\t" /* the call's return address */
+			 "movl %[efault], %[err]\n\t"
+			 "jmp 2b\n\t"
+			 ".popsection\n\t" EXTABLE("selftest_exec_buf", "3b")
+			 : [err] "+r"(err)
+			 : [buf] "r"(selftest_exec_buf), [efault] "i"(-PV_EFAULT)
+			 : "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10",
+			   "r11", "memory");
+	return err;
+}
+
+static int t_wx_data_exec(struct ktest_ctx *c)
+{
+	char where[96];
+
+	if (!pte_nx)
+		return ktest_skip(c, "no NX on this platform or CPU");
+	KTEST_EXPECT(c, probe_exec() == -PV_EFAULT,
+		     "executing data did not fault");
+	ksym_format(where, sizeof(where), trap_last_fixup.rip);
+	KTEST_EXPECT(c, trap_last_fixup.vec == 14 &&
+				(trap_last_fixup.err & PF_FETCH) &&
+				trap_last_fixup.cr2 ==
+					(uint64_t)selftest_exec_buf,
+		     "fault %llu err %llx at %s",
+		     (unsigned long long)trap_last_fixup.vec,
+		     (unsigned long long)trap_last_fixup.err, where);
+	/* ksyms names text only: the data address and who called it */
+	ksym_format(where, sizeof(where), (uint64_t)probe_exec);
+	printk("# wx: executing data at %llx (selftest_exec_buf, called from "
+	       "%s) faulted (#PF err 0x%llx)\n",
+	       (unsigned long long)trap_last_fixup.cr2, where,
+	       (unsigned long long)trap_last_fixup.err);
+	return KTEST_PASS;
+}
+
+#endif
+
+/* What each other CPU reads at TEST_VA (smp_call_others). */
+static volatile uint64_t seen[SMP_MAX_CPUS];
+
+static void read_test_va(void *arg)
+{
+	(void)arg;
+	seen[smp_cpu_id()] = *(volatile uint64_t *)(uintptr_t)TEST_VA;
+}
+
+static int others_read(struct ktest_ctx *c, uint64_t want, const char *when)
+{
+	memset((void *)seen, 0, sizeof(seen));
+	smp_call_others(read_test_va, NULL);
+	for (unsigned i = 1; i < SMP_MAX_CPUS; i++)
+		KTEST_EXPECT(c, !smp_percpu[i].online || seen[i] == want,
+			     "cpu %u read %llx %s, want %llx", i,
+			     (unsigned long long)seen[i], when,
+			     (unsigned long long)want);
+	return KTEST_PASS;
+}
+
+/* TLB shootdown by IPI: after a remap every CPU reads the new page, though
+ * each had the old translation cached. */
+static int t_tlb_shootdown(struct ktest_ctx *c)
+{
+	struct test_map m = { 0 };
+	int r;
+
+	if (smp_nr_cpus() < 2)
+		return ktest_skip(c, "one CPU");
+	r = map_setup(c, &m);
+	if (!r)
+		r = others_read(c, PATTERN1, "first");
+	if (!r) {
+		pv_set_pte(m.pte, pv_make_pte(m.p2 | PTE_P | PTE_W));
+		pv_flush_tlb_one_user(TEST_VA);
+		smp_flush_tlb_others(TEST_VA);
+		r = others_read(c, PATTERN2, "after the shootdown");
+	}
+	r = map_teardown(c, &m, r);
+	smp_flush_tlb_others(TEST_VA); /* none keeps the freed tables */
+	return r;
+}
+
 static const struct ktest mm_tests[] = {
+	{ "mm_tlb_shootdown", t_tlb_shootdown },
+#ifdef __x86_64__
+	{ "wx_text_write", t_wx_text_write },
+	{ "wx_data_exec", t_wx_data_exec },
+#endif
 	{ "mm_map_remap", t_map_remap },
 	{ "mm_unmap_fault", t_unmap_fault },
 	{ "mm_readonly_fault", t_readonly_fault },

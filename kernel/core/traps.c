@@ -4,10 +4,12 @@
 #include "core/traps.h"
 #include "core/bench_step.h"
 #include "pv/pvcalls.h"
+#include "smp/smp.h"
+#include "smp/textpoke.h"
 
 volatile unsigned trap_breakpoints;
 volatile unsigned long long trap_irqs;
-static irq_fn irq_handlers[IRQ_VECTORS];
+static irq_fn irq_handlers[IRQ_SLOTS];
 
 static const char *const exc_names[32] = {
 	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint",
@@ -22,7 +24,7 @@ static const char *const exc_names[32] = {
 
 void trap_set_irq(unsigned vec, irq_fn fn)
 {
-	if (vec >= IRQ_VECTOR_BASE && vec < IRQ_VECTOR_BASE + IRQ_VECTORS)
+	if (vec >= IRQ_VECTOR_BASE && vec < IRQ_VECTOR_BASE + IRQ_SLOTS)
 		irq_handlers[vec - IRQ_VECTOR_BASE] = fn;
 }
 
@@ -80,7 +82,7 @@ void trap_dispatch(struct trap_frame *f)
 	if (f->vec == 1 && bench_step_trap(f))
 		return;
 	if (f->vec >= IRQ_VECTOR_BASE &&
-	    f->vec < IRQ_VECTOR_BASE + IRQ_VECTORS) {
+	    f->vec < IRQ_VECTOR_BASE + IRQ_SLOTS) {
 		irq_fn fn = irq_handlers[f->vec - IRQ_VECTOR_BASE];
 
 		trap_irqs++;
@@ -89,12 +91,18 @@ void trap_dispatch(struct trap_frame *f)
 		return;
 	}
 	if (f->vec == 3) {
+#ifndef PV_NO_PARAVIRT
+		if (text_poke_trap(f)) /* a site being re-patched */
+			return;
+#endif
 		trap_breakpoints++;
 		return;
 	}
 	if (f->vec == 14)
 		cr2 = pv_read_cr2();
 	if (extable_fixup(f, cr2))
+		return;
+	if (smp_recover_fault(f, cr2)) /* a CPU running armed work */
 		return;
 	trap_fatal(f, cr2);
 }

@@ -9,6 +9,10 @@
 
 #define IRQ_VECTOR_BASE 32 /* legacy PIC IRQ n is vector 32 + n */
 #define IRQ_VECTORS 16
+/* Vectors with a handler slot: the PIC's 16, then the local APIC's 16
+ * (kernel/smp/smp.h); entry.S has a stub for each vector below this. */
+#define IRQ_SLOTS 32
+#define IDT_VECTORS (IRQ_VECTOR_BASE + IRQ_SLOTS)
 
 #ifdef __i386__
 #include "arch/i386/traps_32.h" /* GDT, frame, TSS for i386 */
@@ -51,6 +55,9 @@ void gdt_set_ldt(const void *base, unsigned int n);
 void gdt_tss_clear_busy(void);
 int gdt_tss_busy(void);
 void gdt_current(struct desc_ptr *gdtr, struct desc_ptr *idtr);
+#ifdef __x86_64__
+void gdt_init_cpu(uint64_t *g, struct tss64 *t, uint64_t ist_top);
+#endif
 
 /* traps.c */
 typedef void (*irq_fn)(unsigned vec);

@@ -2,6 +2,7 @@
  * plain stores, TLB flushes the CR3/CR4/invlpg forms, lazy mode is empty. */
 #include "native/native.h"
 #include "native/native_inline.h"
+#include "smp/smp.h"
 
 void native_set_pte(unsigned long long *p, unsigned long long v)
 {
@@ -96,15 +97,15 @@ void native_lazy_mmu_flush(void)
 {
 }
 
-/* One round of waiting: a spin hint (a hypervisor would block instead). */
+/* One round of waiting: halt until a kick (kernel/smp/smp.c), or a pause
+ * where halting is not possible (interrupts off, one CPU). */
 void native_lock_wait(volatile unsigned char *ptr, unsigned char val)
 {
-	(void)ptr, (void)val;
-	__native_pause();
+	smp_lock_halt(ptr, val);
 }
 
-/* No CPU sleeps in lock_wait natively, so there is nobody to kick. */
+/* Wakes the CPUs halted in lock_wait (cpu < 0: all of them). */
 void native_lock_kick(int cpu)
 {
-	(void)cpu;
+	smp_lock_kick(cpu);
 }

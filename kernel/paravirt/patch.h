@@ -264,6 +264,48 @@ int pv_poke(const struct pv_mem *m, uint64_t addr, const uint8_t *expect,
 int pv_site_is_original(const uint8_t *b, unsigned len, uint64_t addr,
 			uint64_t ops_addr, unsigned op);
 
+/*
+ * poke.c: a batch of site writes for text other CPUs run, applied with
+ * the int3 protocol (see poke.c).  The kernel queues them through a
+ * pv_mem whose write calls pv_batch_add and whose read is pv_batch_read.
+ */
+#define PV_BATCH_MAX 1024
+enum { PV_BATCH_PENDING, PV_BATCH_LIVE, PV_BATCH_DONE };
+struct pv_batch_entry {
+	uint64_t addr;
+	uint8_t len;
+	volatile uint8_t state; /* PV_BATCH_*: LIVE while its int3 may be hit */
+	volatile uint8_t busy;  /* a CPU stood in it at the last sync */
+	uint8_t old[PV_SITE_MAX], new_[PV_SITE_MAX];
+};
+struct pv_batch {
+	unsigned n, passes, busy; /* busy: site-passes put back */
+	volatile int scanning;    /* the first sync of a pass runs */
+	struct pv_batch_entry e[PV_BATCH_MAX];
+};
+/* The platform's half: write text (through whatever alias it needs);
+ * make every other CPU serialise and run pv_batch_scan over its stack,
+ * and wait for all; wait a little before a site is tried again (or NULL). */
+struct pv_text_ops {
+	int (*write)(void *ctx, uint64_t addr, const uint8_t *buf, uint32_t len);
+	void (*sync)(void *ctx);
+	void (*wait)(void *ctx);
+	void *ctx;
+};
+void pv_batch_reset(struct pv_batch *b);
+int pv_batch_add(struct pv_batch *b, const struct pv_mem *m, uint64_t addr,
+		 const uint8_t *new_bytes, uint32_t len);
+int pv_batch_read(const struct pv_batch *b, const struct pv_mem *m,
+		  uint64_t addr, uint8_t *buf, uint32_t len);
+/* 0, or -PV_EBUSY if some sites were still busy after max_passes (they
+ * keep their old bytes). */
+int pv_batch_apply(struct pv_batch *b, const struct pv_text_ops *t,
+		   unsigned max_passes);
+/* #BP handler: 1 if addr starts a site whose int3 is live. */
+int pv_batch_hit(uint64_t addr);
+void pv_batch_scan(const uint64_t *lo, const uint64_t *hi);
+int pv_batch_debug(uint64_t addr);
+
 /* table.c: checks a site table header (magic, version, abi hash, counts). */
 int pv_table_check(const struct pv_table_hdr *h, uint64_t avail_bytes);
 uint32_t pv_ops_abi_hash(void);

@@ -954,6 +954,95 @@ static void test_names(void **st)
 	assert_string_equal(pv_class_name(PV_CLASS_NONE), "none");
 }
 
+/* The int3 protocol's batch (poke.c) with a fake "other CPU" in the sync:
+ * it stands in site B (a return address B+5 on its stack) while in_b. */
+#define BATCH_A (T_BASE + 0x4000)
+#define BATCH_B (T_BASE + 0x4010)
+#define BATCH_C (T_BASE + 0x4020)
+static struct pv_batch batch;
+static int in_b, syncs, saw_int3_live, saw_b_restored;
+
+static int bw_write(void *ctx, uint64_t a, const uint8_t *b, uint32_t len)
+{
+	return t_write(ctx, a, b, len);
+}
+
+static void bw_sync(void *ctx)
+{
+	uint64_t stack[3] = { 0x1234, in_b ? BATCH_B + 5 : 0, BATCH_A };
+
+	(void)ctx;
+	syncs++;
+	pv_batch_scan(stack, stack + 3); /* BATCH_A: a site start, not busy */
+	if (text[BATCH_A - T_BASE] == 0xcc && pv_batch_hit(BATCH_A))
+		saw_int3_live = 1;
+	if (text[BATCH_B - T_BASE] == 0x90 && text[BATCH_A - T_BASE] == 0xcc)
+		saw_b_restored = 1;
+}
+
+static void bw_wait(void *ctx)
+{
+	(void)ctx;
+	in_b = 0; /* the CPU leaves B before the next pass */
+}
+
+static int q_write(void *ctx, uint64_t a, const uint8_t *b, uint32_t len)
+{
+	(void)ctx;
+	return pv_batch_add(&batch, &mem, a, b, len);
+}
+
+static void batch_setup(uint8_t *want)
+{
+	uint8_t nb[15];
+
+	drop_writes = 0;
+	memset(text + (BATCH_A - T_BASE), 0x90, 0x30);
+	pv_batch_reset(&batch);
+	for (unsigned k = 0; k < 3; k++) {
+		memset(nb, 0x10 + k, sizeof(nb));
+		memcpy(want + 15 * k, nb, 15);
+		assert_int_equal(q_write(NULL, BATCH_A + 0x10 * k, nb, 15), 0);
+	}
+	assert_int_equal(batch.n, 3);
+	/* the queue changes nothing, and reads see what will be */
+	assert_int_equal(text[BATCH_B - T_BASE], 0x90);
+	assert_int_equal(pv_batch_read(&batch, &mem, BATCH_B + 2, nb, 4), 0);
+	assert_int_equal(nb[0], 0x11);
+	syncs = saw_int3_live = saw_b_restored = 0;
+}
+
+static void test_batch(void **state)
+{
+	const struct pv_text_ops ops = { bw_write, bw_sync, bw_wait, NULL };
+	uint8_t want[45];
+
+	(void)state;
+	batch_setup(want);
+	in_b = 1;
+	assert_int_equal(pv_batch_apply(&batch, &ops, 10), 0);
+	assert_int_equal(batch.passes, 2); /* B put back once, then done */
+	assert_int_equal(batch.busy, 1);
+	assert_true(saw_int3_live);
+	assert_true(saw_b_restored);
+	assert_int_equal(syncs, 2 * 4 + 1);
+	for (unsigned k = 0; k < 3; k++)
+		assert_memory_equal(text + (BATCH_A - T_BASE) + 0x10 * k,
+				    want + 15 * k, 15);
+	assert_false(pv_batch_hit(BATCH_A)); /* no batch active */
+
+	/* a CPU that never leaves: B keeps its old bytes, the rest goes in */
+	batch_setup(want);
+	in_b = 1;
+	const struct pv_text_ops stuck = { bw_write, bw_sync, NULL, NULL };
+	assert_int_equal(pv_batch_apply(&batch, &stuck, 3), -PV_EBUSY);
+	assert_int_equal(batch.passes, 3);
+	for (unsigned i = 0; i < 15; i++)
+		assert_int_equal(text[BATCH_B - T_BASE + i], 0x90);
+	assert_memory_equal(text + (BATCH_A - T_BASE), want, 15);
+	assert_memory_equal(text + (BATCH_C - T_BASE), want + 30, 15);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -973,6 +1062,7 @@ int main(void)
 		cmocka_unit_test(test_direct_and_indirect),
 		cmocka_unit_test(test_modes_and_records),
 		cmocka_unit_test(test_poke),
+		cmocka_unit_test(test_batch),
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_table_header),
 		cmocka_unit_test(test_backend_build),
