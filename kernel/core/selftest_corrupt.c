@@ -5,6 +5,7 @@
 #include "core/mm.h"
 #include "core/pvboot.h"
 #include "pv/pvcalls.h"
+#include "insn.h"
 
 /* A private one-record table; records are relative, so a copy works. */
 static struct {
@@ -147,6 +148,28 @@ static int t_corrupt_headers(struct ktest_ctx *c)
 	return KTEST_PASS;
 }
 
+/* The first instruction of the site that starts with a cs prefix (the
+ * padding prefix.c adds) gets ds instead, ignored in 64-bit mode just as
+ * cs is.  0, or -1 if no instruction has one. */
+static int pad_prefix_to_ds(uint8_t *b, unsigned len)
+{
+	unsigned off = 0;
+
+	while (off < len) {
+		struct pv_insn in;
+		int n = pv_insn_decode(b + off, len - off, pv_code_mode, &in);
+
+		if (n <= 0)
+			return -1;
+		if (in.nprefixes && b[off] == 0x2e) {
+			b[off] = 0x3e;
+			return 0;
+		}
+		off += (unsigned)n;
+	}
+	return -1;
+}
+
 /*
  * Replaces the victim site's padding with one-byte NOPs, or its first cs
  * prefix with ds when prefixes pad it: it still works, but it no longer
@@ -170,9 +193,7 @@ static int t_corrupt_site_bytes(struct ktest_ctx *c)
 	memcpy(odd, before, s.len);
 	if (p.used < s.len)
 		memset(odd + p.used, 0x90, s.len - p.used);
-	else if (odd[0] == 0x2e)
-		odd[0] = 0x3e; /* ignored in 64-bit mode just as cs is */
-	else
+	else if (pad_prefix_to_ds(odd, s.len))
 		return ktest_skip(c, "victim site has no padding to corrupt");
 	if (!memcmp(odd, before, s.len))
 		return ktest_skip(c, "victim padding is already 0x90s");
