@@ -277,12 +277,18 @@ static void patch_hcall_sites(void)
  * Returns 0 (also when the table is unsealed: sites stay indirect and
  * correct) or the error that made the kernel untrustworthy.
  */
-void pvboot_op_funcs(const struct platform *pf, uint64_t func[PV_NR_OPS])
+/* An ops table's slots as 64-bit addresses (4-byte slots on i386). */
+static void ops_funcs(const void *ops, uint64_t func[PV_NR_OPS])
 {
-	const uintptr_t *slot = (const uintptr_t *)pf->ops;
+	const uintptr_t *slot = (const uintptr_t *)ops;
 
 	for (unsigned op = 0; op < PV_NR_OPS; op++)
 		func[op] = slot[op];
+}
+
+void pvboot_op_funcs(const struct platform *pf, uint64_t func[PV_NR_OPS])
+{
+	ops_funcs(pf->ops, func);
 }
 
 int pvboot_patch(const struct platform *pf)
@@ -311,10 +317,8 @@ int pvboot_patch(const struct platform *pf)
 	}
 	if (!err && pf->borrow_ops) {
 		uint64_t base[PV_NR_OPS];
-		const uintptr_t *slot = (const uintptr_t *)pf->borrow_ops;
 
-		for (unsigned op = 0; op < PV_NR_OPS; op++)
-			base[op] = slot[op];
+		ops_funcs(pf->borrow_ops, base);
 		err = pv_backend_borrow(&backend, pf->borrow_backend, base,
 					(uint64_t)(uintptr_t)__pv_templates_start,
 					(uint64_t)(uintptr_t)__pv_templates_end,
