@@ -13,12 +13,13 @@
 #define RSI PV_REG_RSI
 #define RDI PV_REG_RDI
 #define R11 PV_REG_R11
-/* vcpu_info[0] of the shared_info page, mapped at a fixed address. */
-#define VCPU xen_shared_page
+/* This vCPU's vcpu_info, in its per-CPU area: %gs-relative (absolute
+ * disp32 after the gs prefix, nothing to relocate), 9 bytes an access. */
+#define VCPU(f) %gs:XEN_GS_VCPU+f
 
 /* irq: the vCPU's event mask instead of IF.  CALLEE sites: %rax at most. */
 PV_TEMPLATE XB, irq_disable, 0
-	movb $1, VCPU+XEN_VCPU_MASK(%rip)
+	movb $1, VCPU(XEN_VCPU_MASK)
 PV_TEMPLATE_END
 
 /*
@@ -33,19 +34,19 @@ PV_TEMPLATE_END
  * seen; one set before it is seen by the test.  Linux's
  * xen_irq_enable_direct is the same sequence.  An event that waited is
  * fetched by the out-of-line slow path, which keeps every register but
- * %rax.  21 bytes: native sites' stubs have a call site that long.
+ * %rax.  25 bytes: native sites' stubs have a call site that long.
  */
 PV_TEMPLATE XB, irq_enable, RAX
-	movb $0, VCPU+XEN_VCPU_MASK(%rip)
-	testb $0xff, VCPU+XEN_VCPU_PENDING(%rip)
+	movb $0, VCPU(XEN_VCPU_MASK)
+	testb $0xff, VCPU(XEN_VCPU_PENDING)
 	jz 1f
 	call xen_irq_enable_slow
 1:
 PV_TEMPLATE_END
 
-/* X86_EFLAGS_IF when unmasked.  13 bytes. */
+/* X86_EFLAGS_IF when unmasked.  15 bytes. */
 PV_TEMPLATE XB, irq_save_fl, RAX
-	movzbl VCPU+XEN_VCPU_MASK(%rip), %eax
+	movzbl VCPU(XEN_VCPU_MASK), %eax
 	xorl $1, %eax
 	shll $9, %eax
 PV_TEMPLATE_END
@@ -64,11 +65,11 @@ PV_TEMPLATE XB, read_cr0, RAX
 PV_TEMPLATE_END
 
 PV_TEMPLATE XB, read_cr2, RAX
-	movq VCPU+XEN_VCPU_CR2(%rip), %rax
+	movq VCPU(XEN_VCPU_CR2), %rax
 PV_TEMPLATE_END
 
 PV_TEMPLATE XB, write_cr2, 0
-	movq %rdi, VCPU+XEN_VCPU_CR2(%rip)
+	movq %rdi, VCPU(XEN_VCPU_CR2)
 PV_TEMPLATE_END
 
 PV_TEMPLATE XB, read_cr3, RAX

@@ -93,7 +93,8 @@ static inline void pv_irq_restore_fl(unsigned long f)
 			 : "rax", "rdi", "memory", "cc");
 }
 
-/* 7 bytes: room for a one-instruction replacement in place (Xen's movb). */
+/* 7 bytes: cli and 6 prefixes (PV_PREFIX_MAX); Xen's %gs movb is 9 and
+ * goes to the stub. */
 static inline void pv_irq_disable(void)
 {
 	PV__SP;
@@ -105,12 +106,13 @@ static inline void pv_irq_disable(void)
 			 : "rax", "memory");
 }
 
-/* A long stub call site: room for a sequence with its slow-path call. */
+/* A long stub call site: room for a sequence with its slow-path call
+ * (Xen's: two %gs-relative accesses, jz and the call, 25 bytes). */
 static inline void pv_irq_enable(void)
 {
 	PV__SP;
 
-	__asm__ volatile(PV__NATIVE("5", "24", PV__STR(PV_SITE_ABI), "sti", "",
+	__asm__ volatile(PV__NATIVE("5", "25", PV__STR(PV_SITE_ABI), "sti", "",
 				    "")
 			 : "+r"(pv__sp)
 			 : PV__NF_OPS(irq_enable)

@@ -7,7 +7,7 @@
 #define MSR_GS_BASE 0xc0000101u
 
 struct percpu smp_percpu[SMP_MAX_CPUS];
-static int gs_ready; /* natively only; Xen PV and early boot use CPU 0's */
+static int gs_ready; /* early boot uses CPU 0's */
 
 struct percpu *this_cpu(void)
 {
@@ -29,6 +29,13 @@ void percpu_load(struct percpu *pc)
 {
 	pc->self = pc;
 	__native_write_msr(MSR_GS_BASE, (uint64_t)pc);
+}
+
+/* The GS base already points at pc (Xen PV: set_segment_base). */
+void percpu_use(struct percpu *pc)
+{
+	pc->self = pc;
+	gs_ready = 1;
 }
 
 void percpu_init_boot(void)

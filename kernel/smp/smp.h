@@ -26,10 +26,16 @@ struct smp_recover {
 
 /*
  * One CPU's own data; %gs:0 holds its address (self).  Field order is
- * free except self, which %gs-relative loads read at offset 0.
+ * free except self, which %gs-relative loads read at offset 0, and the
+ * Xen vcpu_info at PERCPU_XEN_VCPU, which the Xen irq templates reach as
+ * %gs:PERCPU_XEN_VCPU+field (kernel/xen/xen_pv.h says it for assembly).
  */
+#define PERCPU_XEN_VCPU 64
 struct percpu {
 	struct percpu *self;
+	/* Xen PV: this vCPU's vcpu_info (VCPUOP_register_vcpu_info), 64
+	 * bytes on a 64-byte line so that it never crosses a page. */
+	uint8_t xen_vcpu_info[64] __attribute__((aligned(64)));
 	unsigned cpu;        /* 0 .. smp_nr_cpus()-1, 0 the boot CPU */
 	unsigned apic_id;
 	volatile int online;
@@ -53,6 +59,8 @@ struct percpu *this_cpu(void);
 unsigned smp_cpu_id(void);
 void percpu_init_boot(void);
 void percpu_load(struct percpu *pc);
+/* Xen PV: the GS base is set by hypercall (or the vCPU's context). */
+void percpu_use(struct percpu *pc);
 
 /* acpi.c: local APIC ids of the enabled CPUs in the MADT, boot CPU first
  * if found.  Returns the count (0: no MADT) and the LAPIC's address. */

@@ -5,22 +5,22 @@
 #define __ASSEMBLY__
 #include <xen/xen.h>
 
-/* vcpu_info[0] sits at the start of the shared_info page, at a fixed
- * address, so each access is one RIP-relative instruction. */
-#define VCPU xen_shared_page
+/* This vCPU's vcpu_info sits in its per-CPU area (shared_info.c): each
+ * access is one %gs-relative instruction, on whichever vCPU runs it. */
+#define VCPU(f) %gs:XEN_GS_VCPU+f
 
 	.text
 /* The same instructions as the templates of alt-sites/xen.S, plus ret. */
 FUNC xen_irq_disable
-	movb $1, VCPU+XEN_VCPU_MASK(%rip)
+	movb $1, VCPU(XEN_VCPU_MASK)
 	ret
 ENDF xen_irq_disable
 
 /* Unmask, then test pending, unlocked: why that is safe is told at the
  * irq_enable template in alt-sites/xen.S. */
 FUNC xen_irq_enable
-	movb $0, VCPU+XEN_VCPU_MASK(%rip)
-	testb $0xff, VCPU+XEN_VCPU_PENDING(%rip)
+	movb $0, VCPU(XEN_VCPU_MASK)
+	testb $0xff, VCPU(XEN_VCPU_PENDING)
 	jz 1f
 	call xen_irq_enable_slow
 1:	ret
@@ -28,7 +28,7 @@ ENDF xen_irq_enable
 
 /* X86_EFLAGS_IF when events are enabled, else 0. */
 FUNC xen_irq_save_fl
-	movzbl VCPU+XEN_VCPU_MASK(%rip), %eax
+	movzbl VCPU(XEN_VCPU_MASK), %eax
 	xorl $1, %eax
 	shll $9, %eax
 	ret
@@ -38,7 +38,7 @@ ENDF xen_irq_save_fl
 FUNC xen_irq_restore_fl
 	testl $XEN_EFLAGS_IF, %edi
 	jnz xen_irq_enable
-	movb $1, VCPU+XEN_VCPU_MASK(%rip)
+	movb $1, VCPU(XEN_VCPU_MASK)
 	ret
 ENDF xen_irq_restore_fl
 

@@ -54,9 +54,37 @@ static void read_control_regs(void)
 }
 
 /*
+ * The boot vCPU's GS base to its per-CPU area before any irq op runs
+ * (they are %gs-relative); its vcpu_info there starts masked, as Xen's.
+ */
+static void percpu_boot(void)
+{
+	extern char boot_stack_top[];
+	struct percpu *pc = &smp_percpu[0];
+
+	pc->xen_vcpu_info[XEN_VCPU_MASK] = 1;
+	pc->stack_top = (uint64_t)boot_stack_top;
+	pc->online = 1;
+	if (HYPERVISOR_set_segment_base(SEGBASE_GS_KERNEL, (unsigned long)pc))
+		for (;;) /* nothing can even print: let Xen see a crash */
+			__asm__ volatile("ud2");
+	percpu_use(pc);
+}
+
+/* vcpu_info of vCPU 0 into its per-CPU area, where the irq ops look. */
+static int vcpu_place_boot(void)
+{
+	int err = xen_vcpu_place(0);
+
+	if (!err)
+		xen_vcpu_placed = 1;
+	return err;
+}
+
+/*
  * Called by startup_xen on the kernel's boot stack, events masked.  Order
- * matters: hypercalls, then the console, shared_info (vcpu_info is at its
- * fixed address from here), memory, events; then the common kernel.
+ * matters: hypercalls and the GS base, then the console, shared_info,
+ * memory, vcpu_info in the per-CPU area, events; then the common kernel.
  */
 void xen_start(struct start_info *si)
 {
@@ -69,6 +97,7 @@ void xen_start(struct start_info *si)
 	if (!hypercall_page_ok())
 		for (;;) /* nothing can even print: let Xen see a crash */
 			__asm__ volatile("ud2");
+	percpu_boot();
 	memcpy(&pv_ops, &xen_pv_ops, sizeof(pv_ops));
 	bi.platform = xen_is_dom0 ? &xen_platform_dom0 : &xen_platform_domu;
 	copy_cmdline(&bi);
@@ -77,6 +106,8 @@ void xen_start(struct start_info *si)
 		bi.error = "xen: cannot map shared_info";
 	else if ((err = xen_bootmem_init(&bi)))
 		bi.error = "xen: cannot map RAM below 1 GiB at -2 GiB";
+	else if ((err = vcpu_place_boot()))
+		bi.error = "xen: VCPUOP_register_vcpu_info refused for vCPU 0";
 	else if ((err = xen_evtchn_init()))
 		bi.error = "xen: cannot register the event callbacks";
 	xen_clock_init();

@@ -60,6 +60,9 @@ static long suspend_hypercall(void)
 	/* shared_info of start_info: the new domain's one, or the old. */
 	if (xen_shared_info_map())
 		xen_domu_leave(SHUTDOWN_crash, "suspend: cannot map shared_info");
+	/* a new domain's vCPU uses shared_info's vcpu_info again */
+	if (r == 0 && xen_vcpu_place(0))
+		xen_domu_leave(SHUTDOWN_crash, "suspend: cannot place vcpu_info");
 	xen_vcpu->evtchn_upcall_mask = 1;
 	return r;
 }

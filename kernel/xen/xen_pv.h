@@ -17,6 +17,12 @@
 #define XEN_VCPU_PENDING 0 /* evtchn_upcall_pending */
 #define XEN_VCPU_MASK 1    /* evtchn_upcall_mask */
 #define XEN_VCPU_CR2 16    /* arch.cr2 */
+/*
+ * Each vCPU's vcpu_info lives in its struct percpu (kernel/smp/smp.h), at
+ * this offset from the GS base: the irq templates and irq.S reach it as
+ * %gs:XEN_GS_VCPU+field, Linux's PER_CPU_VAR(xen_vcpu_info).
+ */
+#define XEN_GS_VCPU 64
 #define XEN_EFLAGS_IF 0x200
 /* SCHEDOP_block for assembly (sched.h is C only); cpu.c checks it. */
 #define XEN_SCHEDOP_BLOCK 1
@@ -30,6 +36,7 @@
 
 #ifndef __ASSEMBLER__
 #include "xen/hypercall.h"
+#include "smp/smp.h"
 
 struct boot_info;
 
@@ -49,7 +56,11 @@ extern union xen_shared_page {
 	struct shared_info s;
 	char page[4096];
 } xen_shared_page;
-#define xen_vcpu (&xen_shared_page.s.vcpu_info[0])
+/* This vCPU's vcpu_info: its per-CPU copy once registered, before that
+ * (and on PVH, one vCPU) vcpu_info[0] of shared_info. */
+extern int xen_vcpu_placed;
+struct vcpu_info *xen_vcpu_of(unsigned cpu);
+#define xen_vcpu (xen_vcpu_of(smp_cpu_id()))
 
 /* start_info.c: what Xen told us at entry (copied before anything else). */
 extern struct start_info xen_start_info;
@@ -84,6 +95,7 @@ int xen_dom0_getc(void);
 int xen_shared_info_map(void);
 int xen_shared_info_unmap(void);
 uint64_t xen_shared_info_pte(void);
+int xen_vcpu_place(unsigned cpu);
 
 /* evtchn.c */
 typedef void (*xen_evtchn_fn)(unsigned port);
