@@ -24,6 +24,9 @@ struct platform {
 	void (*early_init)(struct boot_info *bi);
 	/* Periodic tick at hz: calls timer_tick() from interrupt context. */
 	int (*timer_init)(unsigned hz);
+	/* Brings up the other CPUs (Xen PV: VCPUOP_up); NULL: the MADT's
+	 * natively (kernel/smp/smp.c), one CPU elsewhere. */
+	void (*smp_init)(void);
 	/* Ends the run: code 0 pass, else fail.  Never returns. */
 	void (*shutdown)(int code) __attribute__((noreturn));
 	/* Xen PV hook (issue 6): the platform's own selftests, run in every

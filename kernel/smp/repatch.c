@@ -33,18 +33,19 @@ static uint64_t magic(unsigned cpu, unsigned k)
 	return 0x5eed000000000000ull | (uint64_t)cpu << 8 | k;
 }
 
-/* The irq ops against the flag itself, read without a site. */
+/* The irq ops against the flag itself, read without a site (on Xen the
+ * mask in this vCPU's own vcpu_info). */
 static unsigned long check_irq(void)
 {
 	unsigned long f = pv_irq_save(), bad = 0;
 
-	bad += !!(__native_save_fl() & X86_IF);
+	bad += !!smp_ops->irq_on();
 	pv_irq_enable();
-	bad += !(__native_save_fl() & X86_IF);
+	bad += !smp_ops->irq_on();
 	pv_irq_disable();
-	bad += !!(__native_save_fl() & X86_IF);
+	bad += !!smp_ops->irq_on();
 	pv_irq_restore_fl(f);
-	bad += !!((__native_save_fl() ^ f) & X86_IF);
+	bad += (unsigned long)smp_ops->irq_on() != !!(f & X86_IF);
 	return bad;
 }
 

@@ -47,6 +47,44 @@ unsigned smp_nr_cpus(void)
 	return nr_online;
 }
 
+/* The interrupt flag itself, natively; a platform may say otherwise. */
+static int native_irq_on(void)
+{
+	return !!(__native_save_fl() & 0x200);
+}
+
+static void native_send(unsigned cpu, unsigned vec)
+{
+	lapic_send(smp_percpu[cpu].apic_id, vec);
+}
+
+static const struct smp_ops native_smp_ops = { native_send, native_irq_on };
+const struct smp_ops *smp_ops = &native_smp_ops;
+
+/* Xen PV: IPIs by event channel, the flag from vcpu_info. */
+void smp_set_ops(const struct smp_ops *ops)
+{
+	smp_ops = ops;
+}
+
+static void send_others(unsigned vec)
+{
+	struct percpu *me = this_cpu();
+
+	if (smp_ops == &native_smp_ops) {
+		lapic_send_others(vec); /* one ICR write for all */
+		return;
+	}
+	for (unsigned i = 0; i < SMP_MAX_CPUS; i++)
+		if (&smp_percpu[i] != me && smp_percpu[i].online)
+			smp_ops->send(i, vec);
+}
+
+uint64_t smp_ap_stack_top(unsigned n)
+{
+	return (uint64_t)(ap_stacks[n] + SMP_STACK_SIZE);
+}
+
 void smp_poll(void)
 {
 	struct percpu *pc = this_cpu();
@@ -75,7 +113,7 @@ void smp_call_others(smp_call_fn fn, void *arg)
 	g = call.gen + 1;
 	me->call_ack = g;
 	__atomic_store_n(&call.gen, g, __ATOMIC_RELEASE);
-	lapic_send_others(APIC_CALL_VECTOR);
+	send_others(APIC_CALL_VECTOR);
 	for (unsigned i = 0; i < SMP_MAX_CPUS; i++) {
 		struct percpu *pc = &smp_percpu[i];
 
@@ -86,9 +124,10 @@ void smp_call_others(smp_call_fn fn, void *arg)
 	__atomic_store_n(&call.lock, 0, __ATOMIC_RELEASE);
 }
 
+/* The op, not invlpg: a Xen PV kernel flushes through mmuext_op. */
 static void flush_one(void *va)
 {
-	__native_flush_tlb_one((unsigned long)va);
+	pv_flush_tlb_one_user((unsigned long)va);
 }
 
 /* After changing a kernel PTE: every other CPU drops va from its TLB. */
@@ -179,7 +218,7 @@ void smp_run_others(void (*fn)(unsigned cpu))
 {
 	work.fn = fn;
 	__atomic_add_fetch(&work.gen, 1, __ATOMIC_RELEASE);
-	lapic_send_others(APIC_CALL_VECTOR); /* out of halt */
+	send_others(APIC_CALL_VECTOR); /* out of halt */
 }
 
 /* C entry of an AP (trampoline.S), on its own stack with the kernel's
@@ -192,6 +231,12 @@ void smp_ap_main(struct percpu *pc)
 		     (uint64_t)(ist_stacks[pc->cpu] + SMP_IST_SIZE));
 	lapic_enable();
 	lapic_timer_start(APIC_HZ);
+	smp_ap_run(pc);
+}
+
+/* An AP whose platform set it up joins: online, then work or halt. */
+void smp_ap_run(struct percpu *pc)
+{
 	pc->call_ack = call.gen;
 	__atomic_store_n(&pc->online, 1, __ATOMIC_RELEASE);
 	__atomic_add_fetch(&nr_online, 1, __ATOMIC_RELEASE);
@@ -265,6 +310,10 @@ void smp_init(const struct boot_info *bi)
 	unsigned long long t0 = native_sched_clock();
 	int err;
 
+	if (kernel_platform()->smp_init) {
+		kernel_platform()->smp_init();
+		return;
+	}
 	if (kernel_platform()->backend != PV_BACKEND_NATIVE)
 		return;
 	percpu_init_boot();
@@ -355,6 +404,6 @@ void smp_lock_kick(int cpu)
 		    (cpu >= 0 && (unsigned)cpu != i))
 			continue;
 		me->lock_kicks++;
-		lapic_send(pc->apic_id, APIC_KICK_VECTOR);
+		smp_ops->send(i, APIC_KICK_VECTOR);
 	}
 }

@@ -81,6 +81,18 @@ void lapic_send(unsigned apic_id, unsigned vec);
 /* smp.c */
 struct boot_info;
 void smp_init(const struct boot_info *bi);
+/* How a platform sends an IPI (vec: APIC_CALL_VECTOR or APIC_KICK_VECTOR)
+ * to a CPU and reads the interrupt flag without a site (native: the LAPIC
+ * and IF; Xen PV: event channels and the vcpu_info mask). */
+struct smp_ops {
+	void (*send)(unsigned cpu, unsigned vec);
+	int (*irq_on)(void);
+};
+extern const struct smp_ops *smp_ops;
+void smp_set_ops(const struct smp_ops *ops);
+/* A platform's AP, on its stack with %gs set up, joins; never returns. */
+void smp_ap_run(struct percpu *pc) __attribute__((noreturn));
+uint64_t smp_ap_stack_top(unsigned n);
 unsigned smp_nr_cpus(void);   /* CPUs online */
 typedef void (*smp_call_fn)(void *arg);
 /* Runs fn(arg) on every other online CPU (in its IPI handler, or where it

@@ -158,16 +158,3 @@ void xen_io_delay(void)
 void xen_wbinvd(void)
 {
 }
-
-/* One round of waiting: give the physical CPU to whoever holds the lock. */
-void xen_lock_wait(volatile unsigned char *ptr, unsigned char val)
-{
-	if (*ptr == val)
-		(void)HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
-}
-
-/* lock_wait yields rather than blocks: no vCPU sleeps, none to wake. */
-void xen_lock_kick(int cpu)
-{
-	(void)cpu;
-}

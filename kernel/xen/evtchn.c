@@ -8,6 +8,9 @@
 #define BITS_PER_WORD 64
 
 static xen_evtchn_fn handlers[MAX_PORTS];
+/* The ports of word 0 each vCPU dispatches (those bound to it); vCPU 0
+ * also takes every other word's. */
+static unsigned long cpu_ports[SMP_MAX_CPUS] = { ~0ul };
 volatile unsigned long long xen_upcalls;
 unsigned xen_evtchn_epoch; /* resumes in a new domain: ports held go stale */
 static unsigned long long spurious;
@@ -21,6 +24,15 @@ static int register_callback(unsigned type, const void *entry, unsigned flags)
 	};
 
 	return (int)HYPERVISOR_callback_op(CALLBACKOP_register, &cb);
+}
+
+/* A port now notifies vCPU cpu (bind_virq/bind_ipi). */
+static void port_to_cpu(unsigned port, unsigned cpu)
+{
+	for (unsigned c = 0; c < SMP_MAX_CPUS; c++)
+		__atomic_and_fetch(&cpu_ports[c], ~(1ul << port),
+				   __ATOMIC_RELAXED);
+	__atomic_or_fetch(&cpu_ports[cpu], 1ul << port, __ATOMIC_RELEASE);
 }
 
 /*
@@ -44,12 +56,13 @@ int xen_evtchn_init(void)
 	return err;
 }
 
-/* Runs the handler of every pending, unmasked port of one word. */
-static void dispatch_word(struct shared_info *s, unsigned w)
+/* Runs the handler of every pending, unmasked port of one word that is
+ * bound to this vCPU: another's are its own to take. */
+static void dispatch_word(struct shared_info *s, unsigned w, unsigned cpu)
 {
-	unsigned long pend;
+	unsigned long pend, mine = w ? (cpu ? 0 : ~0ul) : cpu_ports[cpu];
 
-	while ((pend = s->evtchn_pending[w] & ~s->evtchn_mask[w])) {
+	while ((pend = s->evtchn_pending[w] & ~s->evtchn_mask[w] & mine)) {
 		unsigned bit = (unsigned)__builtin_ctzl(pend);
 		unsigned port = w * BITS_PER_WORD + bit;
 
@@ -69,7 +82,8 @@ static void dispatch_word(struct shared_info *s, unsigned w)
  */
 void xen_evtchn_upcall(unsigned vec)
 {
-	struct vcpu_info *v = xen_vcpu;
+	unsigned cpu = smp_cpu_id();
+	struct vcpu_info *v = xen_vcpu_of(cpu);
 	struct shared_info *s = &xen_shared_page.s;
 
 	(void)vec;
@@ -84,7 +98,7 @@ void xen_evtchn_upcall(unsigned vec)
 			unsigned w = (unsigned)__builtin_ctzl(sel);
 
 			sel &= sel - 1;
-			dispatch_word(s, w);
+			dispatch_word(s, w, cpu);
 		}
 	} while (v->evtchn_upcall_pending);
 }
@@ -96,6 +110,7 @@ static int bound(int err, unsigned port, xen_evtchn_fn fn)
 	if (port >= MAX_PORTS)
 		return -PV_ERANGE;
 	handlers[port] = fn;
+	port_to_cpu(port, 0);
 	return (int)port;
 }
 
@@ -108,22 +123,52 @@ int xen_evtchn_bind_port(unsigned port, xen_evtchn_fn fn)
 	return r < 0 ? r : 0;
 }
 
-/* Returns the port (masked until xen_evtchn_unmask) or -errno. */
-int xen_evtchn_bind_virq(unsigned virq, xen_evtchn_fn fn)
+/* bound(), on vCPU cpu. */
+static int bound_on(int err, unsigned port, xen_evtchn_fn fn, unsigned cpu)
 {
-	struct evtchn_bind_virq b = { .virq = virq, .vcpu = 0 };
+	int r = bound(err, port, fn);
+
+	if (r >= 0)
+		port_to_cpu(port, cpu);
+	return r;
+}
+
+/* Returns the port (masked until xen_evtchn_unmask) or -errno; a per-vCPU
+ * VIRQ (VIRQ_TIMER) notifies vCPU cpu. */
+int xen_evtchn_bind_virq_on(unsigned virq, unsigned cpu, xen_evtchn_fn fn)
+{
+	struct evtchn_bind_virq b = { .virq = virq, .vcpu = cpu };
 	int err = (int)HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &b);
 
-	return bound(err, b.port, fn);
+	return bound_on(err, b.port, fn, cpu);
+}
+
+int xen_evtchn_bind_virq(unsigned virq, xen_evtchn_fn fn)
+{
+	return xen_evtchn_bind_virq_on(virq, 0, fn);
+}
+
+/* A port whose sends notify vCPU cpu (an IPI); masked until unmasked. */
+int xen_evtchn_bind_ipi_on(unsigned cpu, xen_evtchn_fn fn)
+{
+	struct evtchn_bind_ipi b = { .vcpu = cpu };
+	int err = (int)HYPERVISOR_event_channel_op(EVTCHNOP_bind_ipi, &b);
+
+	return bound_on(err, b.port, fn, cpu);
 }
 
 /* A port that notifies this vCPU itself: the selftests' event source. */
 int xen_evtchn_bind_ipi(xen_evtchn_fn fn)
 {
-	struct evtchn_bind_ipi b = { .vcpu = 0 };
-	int err = (int)HYPERVISOR_event_channel_op(EVTCHNOP_bind_ipi, &b);
+	return xen_evtchn_bind_ipi_on(0, fn);
+}
 
-	return bound(err, b.port, fn);
+/* Clears a port's pending bit (a polled port, never delivered). */
+void xen_evtchn_clear(unsigned port)
+{
+	__atomic_fetch_and(
+		&xen_shared_page.s.evtchn_pending[port / BITS_PER_WORD],
+		~(1ul << (port % BITS_PER_WORD)), __ATOMIC_SEQ_CST);
 }
 
 /* Xen re-raises the event if it became pending while masked. */
@@ -164,6 +209,8 @@ void xen_evtchn_resume(void)
 
 	for (unsigned i = 0; i < MAX_PORTS; i++)
 		handlers[i] = NULL;
+	for (unsigned c = 0; c < SMP_MAX_CPUS; c++)
+		cpu_ports[c] = c ? 0 : ~0ul;
 	for (unsigned i = 0; i < ARRAY_SIZE(s->evtchn_mask); i++)
 		s->evtchn_mask[i] = ~0ul;
 	xen_evtchn_epoch++;

@@ -98,6 +98,7 @@ const struct platform xen_platform_dom0 = {
 	.ops = &xen_pv_ops,
 	.early_init = xen_early_init,
 	.timer_init = xen_timer_init,
+	.smp_init = xen_smp_init,
 	.shutdown = xen_shutdown,
 	.selftests = &xen_selftests,
 };
@@ -110,6 +111,7 @@ const struct platform xen_platform_domu = {
 	.ops = &xen_pv_ops,
 	.early_init = xen_domu_early_init, /* control.c (issue 9) */
 	.timer_init = xen_domu_timer_init, /* control.c (issue 9) */
+	.smp_init = xen_smp_init,
 	.shutdown = xen_domu_shutdown, /* control.c (issue 9) */
 	.selftests = &xen_selftests,
 };

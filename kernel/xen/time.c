@@ -53,21 +53,26 @@ void xen_clock_init(void)
 
 /*
  * Nanoseconds since boot (native: since the TSC calibration), never less
- * than the last value returned: Xen's periodic recalibration may move
- * system_time back a little against the TSC extrapolation (Linux clamps
- * to its last value for the same reason, pvclock_clocksource_read).  One
- * vCPU: a plain load and store, no lock on this hot path.
+ * than the last value this vCPU returned: Xen's periodic recalibration
+ * may move system_time back a little against the TSC extrapolation (Linux
+ * clamps to its last value for the same reason, pvclock_clocksource_read).
+ * Per vCPU, as each reads its own vcpu_info's time: a plain load and
+ * store of its own slot, no lock on this hot path.  Each slot has its own
+ * cache line.
  */
-static unsigned long long clock_last;
+static struct {
+	unsigned long long last;
+} __attribute__((aligned(64))) clock_last[SMP_MAX_CPUS];
 
 unsigned long long xen_sched_clock(void)
 {
+	unsigned cpu = smp_cpu_id();
 	unsigned long long ns = pvclock_ns();
 	unsigned long long now = ns > clock_base ? ns - clock_base : 0;
 
-	if (now < clock_last)
-		return clock_last;
-	clock_last = now;
+	if (now < clock_last[cpu].last)
+		return clock_last[cpu].last;
+	clock_last[cpu].last = now;
 	return now;
 }
 
@@ -101,13 +106,17 @@ unsigned long long xen_steal_clock(int cpu)
  * again on each event for the next multiple of the period; ticks missed
  * meanwhile are skipped, not replayed.
  */
-static unsigned long long tick_period, tick_next;
+static unsigned long long tick_period, tick_next[SMP_MAX_CPUS];
 
+/* Xen arms only the calling vCPU's own singleshot timer. */
 static int tick_arm(void)
 {
-	struct vcpu_set_singleshot_timer t = { .timeout_abs_ns = tick_next };
+	unsigned cpu = smp_cpu_id();
+	struct vcpu_set_singleshot_timer t = {
+		.timeout_abs_ns = tick_next[cpu]
+	};
 
-	return (int)HYPERVISOR_vcpu_op(VCPUOP_set_singleshot_timer, 0, &t);
+	return (int)HYPERVISOR_vcpu_op(VCPUOP_set_singleshot_timer, cpu, &t);
 }
 
 /* Time the vCPU spent blocked (SCHEDOP_block), for the selftests. */
@@ -121,6 +130,7 @@ unsigned long long xen_blocked_ns(void)
 static void timer_event(unsigned port)
 {
 	unsigned long long now = pvclock_ns();
+	struct percpu *pc = this_cpu();
 
 	(void)port;
 	/*
@@ -130,10 +140,29 @@ static void timer_event(unsigned port)
 	 * an early event without re-arming stopped the tick for good (seen
 	 * with two DomUs at once); counting it costs at most a short tick.
 	 */
-	timer_tick();
-	while (tick_next <= now)
-		tick_next += tick_period;
+	if (pc->cpu)
+		pc->apic_ticks++; /* the kernel's tick is vCPU 0's */
+	else
+		timer_tick();
+	while (tick_next[pc->cpu] <= now)
+		tick_next[pc->cpu] += tick_period;
 	(void)tick_arm();
+}
+
+/* On a secondary vCPU itself: its own VIRQ_TIMER and singleshot tick. */
+int xen_timer_init_cpu(unsigned cpu)
+{
+	int port = xen_evtchn_bind_virq_on(VIRQ_TIMER, cpu, timer_event);
+	int err;
+
+	if (port < 0)
+		return port;
+	(void)HYPERVISOR_vcpu_op(VCPUOP_stop_periodic_timer, cpu, NULL);
+	tick_next[cpu] = pvclock_ns() + tick_period;
+	if ((err = tick_arm()))
+		return err;
+	xen_evtchn_unmask((unsigned)port);
+	return port;
 }
 
 /*
@@ -158,7 +187,7 @@ int xen_timer_init(unsigned hz)
 	if (port < 0)
 		return port;
 	tick_period = 1000000000ull / hz;
-	tick_next = pvclock_ns() + tick_period;
+	tick_next[0] = pvclock_ns() + tick_period;
 	if ((err = tick_arm()))
 		return err;
 	xen_evtchn_unmask((unsigned)port);
@@ -221,6 +250,6 @@ int xen_timer_resume(int new_domain)
 			return port;
 		xen_evtchn_unmask((unsigned)port);
 	}
-	tick_next = pvclock_ns() + tick_period;
+	tick_next[0] = pvclock_ns() + tick_period;
 	return tick_arm();
 }

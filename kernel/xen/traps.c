@@ -59,3 +59,9 @@ void xen_load_idt(const void *dtr)
 	if (err)
 		panic("xen: set_trap_table: error %ld", err);
 }
+
+/* The trap table is per vCPU: a secondary one loads the boot vCPU's. */
+int xen_trap_table_load(void)
+{
+	return (int)HYPERVISOR_set_trap_table(trap_table);
+}

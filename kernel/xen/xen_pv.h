@@ -105,6 +105,9 @@ void xen_evtchn_unmask(unsigned port);
 void xen_evtchn_mask(unsigned port);
 int xen_evtchn_send(unsigned port);
 int xen_evtchn_bind_ipi(xen_evtchn_fn fn);
+int xen_evtchn_bind_ipi_on(unsigned cpu, xen_evtchn_fn fn);
+int xen_evtchn_bind_virq_on(unsigned virq, unsigned cpu, xen_evtchn_fn fn);
+void xen_evtchn_clear(unsigned port);
 int xen_evtchn_bind_port(unsigned port, xen_evtchn_fn fn);
 int xen_evtchn_pending(unsigned port);
 void xen_evtchn_upcall(unsigned vec);
@@ -118,12 +121,14 @@ unsigned long long xen_sched_clock(void);
 unsigned long long xen_steal_clock(int cpu);
 unsigned long long xen_blocked_ns(void);
 int xen_timer_init(unsigned hz);
+int xen_timer_init_cpu(unsigned cpu);
 void xen_timer_stop(void);
 int xen_timer_resume(int new_domain);
 uint64_t xen_wallclock_s(void);
 
 /* traps.c and entry.S */
 void xen_load_idt(const void *dtr);
+int xen_trap_table_load(void);
 extern uint64_t xen_trap_targets[XEN_TRAP_VECTORS];
 extern const char xen_trap_stubs[], xen_upcall_entry[], xen_failsafe_entry[];
 
@@ -190,6 +195,9 @@ void xen_wbinvd(void);
 void xen_lock_wait(volatile unsigned char *ptr, unsigned char val);
 void xen_lock_kick(int cpu);
 extern unsigned long xen_cr0_shadow, xen_cr4_shadow, xen_cr3_shadow;
+
+/* smp.c */
+void xen_smp_init(void);
 
 /* selftest.c */
 struct ktest_list;

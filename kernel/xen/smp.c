@@ -1,0 +1,200 @@
+/* smp.c: secondary vCPUs of a Xen PV guest (VCPUOP_initialise, VCPUOP_up),
+ * their IPIs by event channel, and the pv lock ops on SCHEDOP_poll. */
+#include "core/kernel.h"
+#include "core/mm.h"
+#include "smp/smp.h"
+#include "xen/xen_pv.h"
+
+#define AP_WAIT_NS 10000000000ull /* TCG under Xen is slow */
+#define X86_EFLAGS_IF 0x200ul
+#define X86_EFLAGS_FIXED 0x2ul
+
+/* Per vCPU: the port its cross-CPU calls arrive on (unmasked, an upcall
+ * that runs smp_poll) and the one a lock waiter polls (masked: a kick
+ * only ends the poll).  0: none (port 0 is never bound). */
+static unsigned call_port[SMP_MAX_CPUS], kick_port[SMP_MAX_CPUS];
+
+static void call_event(unsigned port)
+{
+	(void)port;
+	smp_poll();
+}
+
+static void kick_event(unsigned port)
+{
+	(void)port; /* masked for ever: never delivered */
+}
+
+static void xen_smp_send(unsigned cpu, unsigned vec)
+{
+	unsigned port = vec == APIC_KICK_VECTOR ? kick_port[cpu] :
+						  call_port[cpu];
+
+	if (port)
+		(void)xen_evtchn_send(port);
+}
+
+/* Events enabled in this vCPU's own vcpu_info, read without a site. */
+static int xen_smp_irq_on(void)
+{
+	return !xen_vcpu->evtchn_upcall_mask;
+}
+
+static const struct smp_ops xen_smp_ops = { xen_smp_send, xen_smp_irq_on };
+
+/* The call IPI (delivered) and the kick port (polled) of vCPU cpu. */
+static int bind_ipis(unsigned cpu)
+{
+	int c = xen_evtchn_bind_ipi_on(cpu, call_event);
+	int k = c < 0 ? c : xen_evtchn_bind_ipi_on(cpu, kick_event);
+
+	if (k < 0)
+		return k;
+	call_port[cpu] = (unsigned)c;
+	kick_port[cpu] = (unsigned)k;
+	xen_evtchn_unmask((unsigned)c);
+	return 0;
+}
+
+/*
+ * A secondary vCPU's first instructions, from VCPUOP_initialise's
+ * context: its stack, %gs on its per-CPU area, events masked in its
+ * vcpu_info.  The trap table is per vCPU; then its tick, then it joins.
+ */
+static void __noreturn ap_main(struct percpu *pc)
+{
+	int err;
+
+	percpu_use(pc);
+	if ((err = xen_trap_table_load()))
+		panic("xen: vCPU %u: set_trap_table: error %d", pc->cpu, err);
+	if ((err = xen_timer_init_cpu(pc->cpu)) < 0)
+		printk("xen: vCPU %u: no tick (error %d)\n", pc->cpu, err);
+	smp_ap_run(pc);
+}
+
+/* Machine frame of the page tables this vCPU runs on. */
+static unsigned long cr3_mfn(void)
+{
+	return xen_pfn_to_mfn(xen_read_cr3() >> 12);
+}
+
+/*
+ * The context a vCPU starts in: kernel mode on Xen's flat selectors (no
+ * GDT of ours, as vCPU 0), our page tables, the event and failsafe
+ * callbacks, GS base on its per-CPU area, rdi its argument.
+ */
+static void ap_context(struct vcpu_guest_context *c, struct percpu *pc)
+{
+	memset(c, 0, sizeof(*c));
+	c->flags = VGCF_in_kernel | VGCF_failsafe_disables_events;
+	c->user_regs.rip = (unsigned long)ap_main;
+	c->user_regs.rsp = pc->stack_top - 8; /* as after a call */
+	c->user_regs.rdi = (unsigned long)pc;
+	c->user_regs.cs = FLAT_KERNEL_CS;
+	c->user_regs.ss = FLAT_KERNEL_SS;
+	c->user_regs.ds = c->user_regs.es = FLAT_KERNEL_DS;
+	c->user_regs.rflags = X86_EFLAGS_IF | X86_EFLAGS_FIXED;
+	c->kernel_ss = FLAT_KERNEL_SS;
+	c->kernel_sp = pc->stack_top;
+	c->gs_base_kernel = (unsigned long)pc;
+	c->event_callback_eip = (unsigned long)xen_upcall_entry;
+	c->failsafe_callback_eip = (unsigned long)xen_failsafe_entry;
+	c->ctrlreg[3] = xen_pfn_to_cr3(cr3_mfn());
+}
+
+/*
+ * Starts vCPU n: its vcpu_info placed (masked), its IPI ports, its
+ * context, VCPUOP_up; then waits until it is online.  0 or -errno.
+ */
+static int start_vcpu(unsigned n)
+{
+	static struct vcpu_guest_context ctx; /* 5 KiB: not on the stack */
+	struct percpu *pc = &smp_percpu[n];
+	unsigned long long end;
+	int err;
+
+	pc->cpu = n;
+	pc->apic_id = n; /* the vCPU id, as `cpus` shows it */
+	pc->self = pc;
+	pc->stack_top = smp_ap_stack_top(n);
+	if ((err = xen_vcpu_place(n)))
+		return err;
+	xen_vcpu_of(n)->evtchn_upcall_mask = 1;
+	if ((err = bind_ipis(n)))
+		return err;
+	ap_context(&ctx, pc);
+	err = (int)HYPERVISOR_vcpu_op(VCPUOP_initialise, n, &ctx);
+	if (!err)
+		err = (int)HYPERVISOR_vcpu_op(VCPUOP_up, n, NULL);
+	end = xen_sched_clock() + AP_WAIT_NS;
+	while (!err && !__atomic_load_n(&pc->online, __ATOMIC_ACQUIRE))
+		if (xen_sched_clock() > end)
+			err = -PV_ETIMEDOUT;
+		else
+			(void)HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+	return err;
+}
+
+/* The platform's smp_init: every vCPU the domain has (VCPUOP_is_up says
+ * which exist), up to SMP_MAX_CPUS. */
+void xen_smp_init(void)
+{
+	unsigned long long t0 = xen_sched_clock();
+	unsigned n = 1, tried = 0;
+	int err;
+
+	if ((err = bind_ipis(0))) {
+		printk("xen: smp: no IPI ports (error %d): 1 vCPU\n", err);
+		return;
+	}
+	smp_set_ops(&xen_smp_ops);
+	for (unsigned id = 1; id < SMP_MAX_CPUS; id++) {
+		if (HYPERVISOR_vcpu_op(VCPUOP_is_up, id, NULL) < 0)
+			break; /* -ENOENT: no such vCPU */
+		tried++;
+		if ((err = start_vcpu(id)))
+			printk("xen: smp: vCPU %u did not start (error %d)\n",
+			       id, err);
+		else
+			n++;
+	}
+	printk("xen: smp: %u of %u vCPUs online, up in %llu us, vcpu_info "
+	       "per CPU at %%gs:%u, event-channel IPIs\n", n, tried + 1,
+	       (xen_sched_clock() - t0) / 1000, XEN_GS_VCPU);
+}
+
+/*
+ * lock_wait: poll this vCPU's kick port (SCHEDOP_poll blocks until it is
+ * pending, masked or not) while *ptr == val.  Announced in lock_waiting
+ * and the port's stale kick cleared before the check, fenced: an unlock
+ * either sees the waiter (and kicks) or the waiter sees the unlock.  One
+ * vCPU: a yield, as before SMP.
+ */
+void xen_lock_wait(volatile unsigned char *ptr, unsigned char val)
+{
+	struct percpu *pc = this_cpu();
+	evtchn_port_t port = kick_port[pc->cpu];
+	struct sched_poll poll = { .nr_ports = 1, .timeout = 0 };
+
+	if (smp_nr_cpus() < 2 || !port) {
+		if (*ptr == val)
+			(void)HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+		return;
+	}
+	pc->lock_waiting = ptr;
+	xen_evtchn_clear(port);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (*ptr == val) {
+		pc->lock_halts++;
+		set_xen_guest_handle(poll.ports, &port);
+		(void)HYPERVISOR_sched_op(SCHEDOP_poll, &poll);
+	}
+	pc->lock_waiting = NULL;
+}
+
+/* Sends to the kick port of each vCPU waiting (smp.c finds them). */
+void xen_lock_kick(int cpu)
+{
+	smp_lock_kick(cpu);
+}
