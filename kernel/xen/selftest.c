@@ -307,6 +307,65 @@ static int t_m2p_foreign(struct ktest_ctx *c)
 	return KTEST_PASS;
 }
 
+/* What a vCPU saw of its own event mask in a cross-CPU call (an upcall:
+ * Xen masked events in the vcpu_info it knows as this vCPU's). */
+static struct {
+	volatile unsigned cpu, mask, save_fl, ran;
+} vcpu_seen[SMP_MAX_CPUS];
+
+static void vcpu_look(void *arg)
+{
+	unsigned cpu = smp_cpu_id();
+
+	(void)arg;
+	vcpu_seen[cpu].cpu = cpu;
+	vcpu_seen[cpu].mask = smp_percpu[cpu].xen_vcpu_info[XEN_VCPU_MASK];
+	vcpu_seen[cpu].save_fl = (unsigned)pv_irq_save_fl();
+	vcpu_seen[cpu].ran = 1;
+}
+
+/*
+ * Each vCPU's irq ops act on its own vcpu_info, in its per-CPU area (the
+ * templates are %gs-relative): here on this one, and on every other one
+ * inside the call IPI, where Xen masked that vCPU's events.  Every vCPU's
+ * tick (its own VIRQ_TIMER) advances.
+ */
+static int t_vcpu_info_percpu(struct ktest_ctx *c)
+{
+	const volatile uint8_t *mine = smp_percpu[0].xen_vcpu_info;
+	unsigned long long t0[SMP_MAX_CPUS];
+	unsigned long f = pv_irq_save();
+	unsigned masked = mine[XEN_VCPU_MASK], enabled;
+
+	pv_irq_enable();
+	enabled = !mine[XEN_VCPU_MASK] && (pv_irq_save_fl() & XEN_EFLAGS_IF);
+	pv_irq_restore_fl(f);
+	KTEST_EXPECT(c, xen_vcpu == (void *)mine && masked == 1 && enabled,
+		     "vCPU 0: vcpu_info %p, masked %u, enabled %u", xen_vcpu,
+		     masked, enabled);
+	memset((void *)vcpu_seen, 0, sizeof(vcpu_seen));
+	for (unsigned i = 0; i < SMP_MAX_CPUS; i++)
+		t0[i] = i ? smp_percpu[i].apic_ticks : timer_ticks;
+	smp_call_others(vcpu_look, NULL);
+	selftest_spin_ns(100 * MS);
+	for (unsigned i = 0; i < SMP_MAX_CPUS; i++) {
+		unsigned long long t = i ? smp_percpu[i].apic_ticks : timer_ticks;
+
+		if (!smp_percpu[i].online)
+			continue;
+		KTEST_EXPECT(c, !i || (vcpu_seen[i].ran &&
+				       vcpu_seen[i].cpu == i &&
+				       vcpu_seen[i].mask == 1 &&
+				       !(vcpu_seen[i].save_fl & XEN_EFLAGS_IF)),
+			     "vCPU %u in the call: ran %u as cpu %u, mask %u, "
+			     "save_fl %x", i, vcpu_seen[i].ran,
+			     vcpu_seen[i].cpu, vcpu_seen[i].mask,
+			     vcpu_seen[i].save_fl);
+		KTEST_EXPECT(c, t > t0[i], "vCPU %u: no tick in 100 ms", i);
+	}
+	return KTEST_PASS;
+}
+
 static const struct ktest xen_tests[] = {
 	{ "xen_ldt", t_ldt },
 	{ "xen_event_held_enable", t_event_enable },
@@ -316,5 +375,6 @@ static const struct ktest xen_tests[] = {
 	{ "xen_pt_readonly", t_pt_readonly },
 	{ "xen_block_hypercall", t_block_hypercall },
 	{ "xen_m2p_foreign", t_m2p_foreign },
+	{ "xen_vcpu_info_percpu", t_vcpu_info_percpu },
 };
 KTEST_LIST(xen_selftests, xen_tests);
