@@ -29,8 +29,9 @@ sub need_tools {
 	need(qw(qemu-system-x86_64 apt-get dpkg-deb gunzip));
 }
 
-# boot(kernel => FILE, dom0_mem => MB, cmdline => [WORDS], pvh => 1): one
-# Dom0 run (pvh: as a PVH Dom0, run-xen --pvh).
+# boot(kernel => FILE, dom0_mem => MB, cmdline => [WORDS], pvh => 1,
+# xen_args => [ARGS], qemu => [ARGS]): one Dom0 run (pvh: as a PVH Dom0,
+# run-xen --pvh; xen_args to Xen's command line, qemu to QEMU's).
 # Returns { status, out, lines, seconds, summary, result, ktap, plan, pvh }.
 sub boot {
 	my (%o) = @_;
@@ -38,6 +39,8 @@ sub boot {
 	my @cmd = (top() . '/scripts/run-xen', '--kernel', $kernel);
 	push @cmd, '--dom0-mem', $o{dom0_mem} if $o{dom0_mem};
 	push @cmd, '--pvh' if $o{pvh};
+	push @cmd, map { ('--xen-arg', $_) } @{ $o{xen_args} // [] };
+	push @cmd, map { ('--qemu-arg', $_) } @{ $o{qemu} // [] };
 	push @cmd, '--', @{ $o{cmdline} // [] };
 	BAIL_OUT("no kernel at $kernel: run make first") unless -f $kernel;
 	my $t0 = time;
@@ -48,8 +51,9 @@ sub boot {
 	my $r = { status => $? >> 8, out => $out, seconds => time - $t0,
 		  pvh => $o{pvh} };
 	parse($r);
-	diag(sprintf('boot: %.1fs, exit %d, dom0_mem %s, %s', $r->{seconds},
+	diag(sprintf('boot: %.1fs, exit %d, dom0_mem %s, %s %s', $r->{seconds},
 		     $r->{status}, $o{dom0_mem} // 'default',
+		     join(' ', @{ $o{xen_args} // [] }),
 		     join(' ', @{ $o{cmdline} // [] })));
 	return $r;
 }
