@@ -3,7 +3,7 @@
 #include "core/kernel.h"
 #include "core/platform.h"
 #include "core/pvboot.h"
-#include "core/selftest.h"
+#include "selftest/selftest.h"
 #include "core/traps.h"
 #include "native/native_inline.h"
 #include "patch.h"

@@ -1,7 +1,7 @@
-/* selftest_mm.c: page-table ops on a test address: map, remap, unmap and
+/* selftest/mm.c: page-table ops on a test address: map, remap, unmap and
  * write-protect a page through the mmu ops, and catch the faults that must
  * follow (the probes' exception-table landing pads record them). */
-#include "core/selftest.h"
+#include "selftest/selftest.h"
 #include "core/mm.h"
 #include "core/traps.h"
 #include "pv/pvcalls.h"

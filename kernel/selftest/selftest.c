@@ -1,6 +1,6 @@
-/* selftest.c: the KTAP runner: every op test in each patch mode (sites
+/* selftest/selftest.c: the KTAP runner: every op test in each patch mode (sites
  * re-patched in between), then the patcher's own tests, one plan line. */
-#include "core/selftest.h"
+#include "selftest/selftest.h"
 #include "core/platform.h"
 #include "core/pvboot.h"
 #include "pv/pvcalls.h"

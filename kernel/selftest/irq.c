@@ -1,6 +1,6 @@
-/* selftest_irq.c: interrupts through the ops: timer ticks are delivered
+/* selftest/irq.c: interrupts through the ops: timer ticks are delivered
  * while enabled, held while masked, and delivered once the flag is back. */
-#include "core/selftest.h"
+#include "selftest/selftest.h"
 #include "core/platform.h"
 #include "pv/pvcalls.h"
 

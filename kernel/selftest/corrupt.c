@@ -1,7 +1,7 @@
-/* selftest_corrupt.c: what the patcher must refuse: corrupted copies of a
+/* selftest/corrupt.c: what the patcher must refuse: corrupted copies of a
  * real site record, corrupted table headers, corrupted site bytes.  Each
  * time nothing is written and the site still computes the right value. */
-#include "core/selftest.h"
+#include "selftest/selftest.h"
 #include "core/mm.h"
 #include "core/pvboot.h"
 #include "pv/pvcalls.h"

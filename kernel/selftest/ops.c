@@ -1,7 +1,7 @@
-/* selftest_ops.c: per-op KTAP tests, run in every patch mode: each op must
+/* selftest/ops.c: per-op KTAP tests, run in every patch mode: each op must
  * give the same observable result through an indirect call, a direct call
  * and its inline form.  Values seen in the first mode are the reference. */
-#include "core/selftest.h"
+#include "selftest/selftest.h"
 #include "core/mm.h"
 #include "core/platform.h"
 #include "core/traps.h"
@@ -228,7 +228,7 @@ static int t_load_sp0(struct ktest_ctx *c)
  * wbinvd and io_delay change nothing a program can read, so what is
  * checked is what they may not do (lose memory written before them, stop
  * the clock) and, patched, that each site is the op in the form its mode
- * wants (selftest_patch.c).
+ * wants (selftest/patch.c).
  */
 static int t_io_delay_wbinvd(struct ktest_ctx *c)
 {
