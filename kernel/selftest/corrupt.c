@@ -225,9 +225,9 @@ static int t_text_hash_roundtrip(struct ktest_ctx *c)
 }
 
 static const struct ktest patch_tests[] = {
-	{ "corrupt_records", t_corrupt_records },
-	{ "corrupt_headers", t_corrupt_headers },
-	{ "corrupt_site_bytes", t_corrupt_site_bytes },
-	{ "text_hash_roundtrip", t_text_hash_roundtrip },
+	{ .name = "corrupt_records", .fn = t_corrupt_records },
+	{ .name = "corrupt_headers", .fn = t_corrupt_headers },
+	{ .name = "corrupt_site_bytes", .fn = t_corrupt_site_bytes },
+	{ .name = "text_hash_roundtrip", .fn = t_text_hash_roundtrip },
 };
 KTEST_LIST(selftest_patch_tests, patch_tests);

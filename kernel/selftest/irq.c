@@ -103,10 +103,10 @@ static int t_safe_halt(struct ktest_ctx *c)
 }
 
 static const struct ktest irq_tests[] = {
-	{ "irq_delivered", t_delivered },
-	{ "irq_masked", t_masked },
-	{ "irq_save_restore", t_save_restore },
-	{ "halt", t_halt },
-	{ "safe_halt", t_safe_halt },
+	{ .name = "irq_delivered", .fn = t_delivered },
+	{ .name = "irq_masked", .fn = t_masked },
+	{ .name = "irq_save_restore", .fn = t_save_restore },
+	{ .name = "halt", .fn = t_halt },
+	{ .name = "safe_halt", .fn = t_safe_halt },
 };
 KTEST_LIST(selftest_irq_tests, irq_tests);

@@ -269,8 +269,8 @@ static int t_iret_regs(struct ktest_ctx *c)
 }
 
 static const struct ktest site_tests[] = {
-	{ "text_is_plan", t_text_is_plan },
-	{ "callee_regs", t_callee_regs },
-	{ "iret_regs", t_iret_regs },
+	{ .name = "text_is_plan", .fn = t_text_is_plan },
+	{ .name = "callee_regs", .fn = t_callee_regs },
+	{ .name = "iret_regs", .fn = t_iret_regs },
 };
 KTEST_LIST(selftest_site_tests, site_tests);

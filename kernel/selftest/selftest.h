@@ -15,12 +15,21 @@ struct ktest_ctx {
 	char msg[160];  /* why it failed or was skipped */
 };
 
+/*
+ * why_not: NULL, or a function that says why the test's claim does not
+ * hold on this boot (one CPU, text writable by design on Xen PV), or NULL
+ * when it does.  A test that does not apply is not run and not planned:
+ * the runner names it once on a "# not applicable" line, so that a KTAP
+ * SKIP only ever means a test that wanted to run and could not.
+ */
 struct ktest {
 	const char *name;
 	int (*fn)(struct ktest_ctx *c);
+	const char *(*why_not)(void);
 };
 
-/* Set c->msg and return KTEST_FAIL / KTEST_SKIP. */
+/* Set c->msg and return KTEST_FAIL / KTEST_SKIP (a test that applies here
+ * but cannot run, e.g. its input is missing: reported as a KTAP SKIP). */
 int ktest_fail(struct ktest_ctx *c, const char *fmt, ...) __printf(2, 3);
 int ktest_skip(struct ktest_ctx *c, const char *fmt, ...) __printf(2, 3);
 #define KTEST_EXPECT(c, cond, ...)                                             \

@@ -15,12 +15,10 @@ cd "$(dirname "$0")/../../.."
 build=${BUILD:-build}
 kernel=$build/kernel/kernel.elf
 pvpatch=$build/tools/pvpatch
-for t in qemu-system-x86_64 cpio gzip apt-get dpkg-deb; do
-	if ! command -v "$t" >/dev/null; then
-		echo "1..0 # SKIP $t not found (scripts/deps)"
-		exit 0
-	fi
-done
+if ! why=$(tests/lib/need qemu-system-x86_64 cpio gzip apt-get dpkg-deb); then
+	printf '1..1\nnot ok 1 - %s\n' "$why"
+	exit 1
+fi
 for f in "$kernel" "$pvpatch"; do
 	[ -x "$f" ] || { echo "Bail out! $f missing (make)"; exit 1; }
 done
