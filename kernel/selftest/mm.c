@@ -298,7 +298,7 @@ static const char *one_cpu(void)
 static const char *text_writable(void)
 {
 	return paging_text_ro() ? NULL :
-		"text writable on this platform (Xen PV pokes it in place)";
+		"text writable: this platform has no way to alias it";
 }
 
 static const char *no_nx(void)
