@@ -101,6 +101,7 @@ const struct platform xen_platform_dom0 = {
 	.smp_init = xen_smp_init,
 	.shutdown = xen_shutdown,
 	.selftests = &xen_selftests,
+	.text_alias = xen_text_alias,
 };
 
 const struct platform xen_platform_domu = {
@@ -114,4 +115,5 @@ const struct platform xen_platform_domu = {
 	.smp_init = xen_smp_init,
 	.shutdown = xen_domu_shutdown, /* control.c (issue 9) */
 	.selftests = &xen_selftests,
+	.text_alias = xen_text_alias,
 };
