@@ -8,6 +8,7 @@
 #define AP_WAIT_NS 10000000000ull /* TCG under Xen is slow */
 #define X86_EFLAGS_IF 0x200ul
 #define X86_EFLAGS_FIXED 0x2ul
+#define LOCK_POLL_NS 1000000ull
 
 /* Per vCPU: the port its cross-CPU calls arrive on (unmasked, an upcall
  * that runs smp_poll) and the one a lock waiter polls (masked: a kick
@@ -165,17 +166,19 @@ void xen_smp_init(void)
 }
 
 /*
- * lock_wait: poll this vCPU's kick port (SCHEDOP_poll blocks until it is
- * pending, masked or not) while *ptr == val.  Announced in lock_waiting
- * and the port's stale kick cleared before the check, fenced: an unlock
- * either sees the waiter (and kicks) or the waiter sees the unlock.  One
- * vCPU: a yield, as before SMP.
+ * lock_wait, one round: poll this vCPU's kick port (SCHEDOP_poll blocks
+ * until it is pending, masked or not, or any event reaches the vCPU)
+ * while *ptr == val.  Announced in lock_waiting and the port's stale kick
+ * cleared before the check, fenced: an unlock either sees the waiter (and
+ * kicks) or the waiter sees the unlock.  At most a tick (1 ms): with
+ * events masked the tick's own event is held and wakes nobody, and the
+ * op's contract is one round that returns.  One vCPU: a yield.
  */
 void xen_lock_wait(volatile unsigned char *ptr, unsigned char val)
 {
 	struct percpu *pc = this_cpu();
 	evtchn_port_t port = kick_port[pc->cpu];
-	struct sched_poll poll = { .nr_ports = 1, .timeout = 0 };
+	struct sched_poll poll = { .nr_ports = 1 };
 
 	if (smp_nr_cpus() < 2 || !port) {
 		if (*ptr == val)
@@ -188,6 +191,7 @@ void xen_lock_wait(volatile unsigned char *ptr, unsigned char val)
 	if (*ptr == val) {
 		pc->lock_halts++;
 		set_xen_guest_handle(poll.ports, &port);
+		poll.timeout = xen_system_time_ns() + LOCK_POLL_NS;
 		(void)HYPERVISOR_sched_op(SCHEDOP_poll, &poll);
 	}
 	pc->lock_waiting = NULL;

@@ -21,7 +21,7 @@ static inline uint64_t rdtsc_now(void)
  * Xen's system time in ns: its last sample plus the scaled TSC since.
  * An odd or changed version means Xen was updating: read again.
  */
-static unsigned long long pvclock_ns(void)
+unsigned long long xen_system_time_ns(void)
 {
 	const volatile struct vcpu_time_info *t = &xen_vcpu->time;
 	uint32_t ver;
@@ -48,7 +48,7 @@ static unsigned long long pvclock_ns(void)
 /* sched_clock counts from here, the first thing xen_start does. */
 void xen_clock_init(void)
 {
-	clock_base = pvclock_ns();
+	clock_base = xen_system_time_ns();
 }
 
 /*
@@ -67,7 +67,7 @@ static struct {
 unsigned long long xen_sched_clock(void)
 {
 	unsigned cpu = smp_cpu_id();
-	unsigned long long ns = pvclock_ns();
+	unsigned long long ns = xen_system_time_ns();
 	unsigned long long now = ns > clock_base ? ns - clock_base : 0;
 
 	if (now < clock_last[cpu].last)
@@ -129,7 +129,7 @@ unsigned long long xen_blocked_ns(void)
 
 static void timer_event(unsigned port)
 {
-	unsigned long long now = pvclock_ns();
+	unsigned long long now = xen_system_time_ns();
 	struct percpu *pc = this_cpu();
 
 	(void)port;
@@ -158,7 +158,7 @@ int xen_timer_init_cpu(unsigned cpu)
 	if (port < 0)
 		return port;
 	(void)HYPERVISOR_vcpu_op(VCPUOP_stop_periodic_timer, cpu, NULL);
-	tick_next[cpu] = pvclock_ns() + tick_period;
+	tick_next[cpu] = xen_system_time_ns() + tick_period;
 	if ((err = tick_arm()))
 		return err;
 	xen_evtchn_unmask((unsigned)port);
@@ -187,7 +187,7 @@ int xen_timer_init(unsigned hz)
 	if (port < 0)
 		return port;
 	tick_period = 1000000000ull / hz;
-	tick_next[0] = pvclock_ns() + tick_period;
+	tick_next[0] = xen_system_time_ns() + tick_period;
 	if ((err = tick_arm()))
 		return err;
 	xen_evtchn_unmask((unsigned)port);
@@ -210,7 +210,7 @@ uint64_t xen_wallclock_s(void)
 		nsec = s->wc_nsec;
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	} while ((ver & 1) || ver != s->wc_version);
-	return sec + (nsec + pvclock_ns()) / 1000000000ull;
+	return sec + (nsec + xen_system_time_ns()) / 1000000000ull;
 }
 
 /* Before a suspend: no tick, and where sched_clock and steal time were. */
@@ -234,8 +234,8 @@ int xen_timer_resume(int new_domain)
 {
 	int port;
 
-	if (pvclock_ns() < clock_base + suspended_at)
-		clock_base = pvclock_ns() - suspended_at;
+	if (xen_system_time_ns() < clock_base + suspended_at)
+		clock_base = xen_system_time_ns() - suspended_at;
 	if (new_domain) {
 		struct vcpu_register_runstate_memory_area area;
 
@@ -250,6 +250,6 @@ int xen_timer_resume(int new_domain)
 			return port;
 		xen_evtchn_unmask((unsigned)port);
 	}
-	tick_next[0] = pvclock_ns() + tick_period;
+	tick_next[0] = xen_system_time_ns() + tick_period;
 	return tick_arm();
 }

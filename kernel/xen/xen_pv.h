@@ -118,6 +118,7 @@ void xen_evtchn_resume(void);
 /* time.c */
 void xen_clock_init(void);
 unsigned long long xen_sched_clock(void);
+unsigned long long xen_system_time_ns(void); /* Xen's, for timeouts */
 unsigned long long xen_steal_clock(int cpu);
 unsigned long long xen_blocked_ns(void);
 int xen_timer_init(unsigned hz);
