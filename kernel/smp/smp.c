@@ -58,7 +58,8 @@ static void native_send(unsigned cpu, unsigned vec)
 	lapic_send(smp_percpu[cpu].apic_id, vec);
 }
 
-static const struct smp_ops native_smp_ops = { native_send, native_irq_on };
+static const struct smp_ops native_smp_ops = { native_send, native_irq_on,
+					       NULL };
 const struct smp_ops *smp_ops = &native_smp_ops;
 
 /* Xen PV: IPIs by event channel, the flag from vcpu_info. */
@@ -161,6 +162,25 @@ static void apic_spurious_irq(unsigned vec)
 	(void)vec; /* no EOI for the spurious vector */
 }
 
+/*
+ * Asked to leave (vCPU hotplug): offline in the counts first, so that no
+ * cross-CPU call waits for it, then the platform takes the CPU down; it
+ * returns here when the CPU is brought up again, and the CPU rejoins
+ * (calls made meanwhile are not its to run).
+ */
+static void cpu_leave(struct percpu *pc)
+{
+	pv_irq_disable();
+	__atomic_store_n(&pc->online, 0, __ATOMIC_RELEASE);
+	__atomic_sub_fetch(&nr_online, 1, __ATOMIC_RELEASE);
+	smp_ops->down(pc);
+	pc->leave = 0;
+	pc->call_ack = call.gen;
+	__atomic_store_n(&pc->online, 1, __ATOMIC_RELEASE);
+	__atomic_add_fetch(&nr_online, 1, __ATOMIC_RELEASE);
+	pv_irq_enable();
+}
+
 /* The AP's life after bring-up: work when there is some, else halt. */
 static void __noreturn ap_loop(struct percpu *pc)
 {
@@ -168,6 +188,11 @@ static void __noreturn ap_loop(struct percpu *pc)
 
 	for (;;) {
 		unsigned long g = work.gen;
+
+		if (pc->leave && smp_ops->down) {
+			cpu_leave(pc);
+			continue;
+		}
 
 		if (done[pc->cpu] != g && work.fn) {
 			pc->recover_armed = 1;
@@ -177,7 +202,7 @@ static void __noreturn ap_loop(struct percpu *pc)
 			continue;
 		}
 		pv_irq_disable();
-		if (done[pc->cpu] == work.gen && !smp_quiet)
+		if (done[pc->cpu] == work.gen && !smp_quiet && !pc->leave)
 			pv_safe_halt();
 		pv_irq_enable();
 	}

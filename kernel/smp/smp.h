@@ -39,6 +39,8 @@ struct percpu {
 	unsigned cpu;        /* 0 .. smp_nr_cpus()-1, 0 the boot CPU */
 	unsigned apic_id;
 	volatile int online;
+	volatile int leave;  /* hotplug: asked to go offline (ap_loop) */
+	int started;         /* Xen: VCPUOP_initialise done once */
 	uint64_t stack_top;  /* scanned by the re-patch sync (kernel/smp/poke.c) */
 	volatile unsigned long long apic_ticks;
 	volatile unsigned long call_ack; /* last smp_call generation run */
@@ -87,6 +89,9 @@ void smp_init(const struct boot_info *bi);
 struct smp_ops {
 	void (*send)(unsigned cpu, unsigned vec);
 	int (*irq_on)(void);
+	/* On the CPU itself, asked to leave (percpu leave): down until it
+	 * is brought up again, then returns.  NULL: no hotplug. */
+	void (*down)(struct percpu *pc);
 };
 extern const struct smp_ops *smp_ops;
 void smp_set_ops(const struct smp_ops *ops);

@@ -41,7 +41,36 @@ static int xen_smp_irq_on(void)
 	return !xen_vcpu->evtchn_upcall_mask;
 }
 
-static const struct smp_ops xen_smp_ops = { xen_smp_send, xen_smp_irq_on };
+/*
+ * VCPUOP_down of the calling vCPU, through the hypercall page itself, not
+ * a hypercall site: the vCPU stays stopped right after the instruction
+ * that entered Xen, and a site there might be re-patched meanwhile.
+ */
+static long vcpu_down_self(unsigned id)
+{
+	register unsigned long cmd __asm__("rdi") = VCPUOP_down;
+	register unsigned long vcpu __asm__("rsi") = id;
+	register unsigned long arg __asm__("rdx") = 0;
+	long r;
+
+	__asm__ volatile("call hypercall_page + %c[nr] * 32"
+			 : "=a"(r), "+r"(cmd), "+r"(vcpu), "+r"(arg)
+			 : [nr] "i"(__HYPERVISOR_vcpu_op)
+			 : "rcx", "r11", "memory");
+	return r;
+}
+
+/* smp_ops.down, on the vCPU asked to leave: no tick while down; back
+ * from VCPUOP_down when VCPUOP_up starts it again, the tick re-armed. */
+static void xen_smp_down(struct percpu *pc)
+{
+	xen_timer_stop_cpu();
+	(void)vcpu_down_self(pc->cpu);
+	(void)xen_timer_rearm_cpu();
+}
+
+static const struct smp_ops xen_smp_ops = { xen_smp_send, xen_smp_irq_on,
+					    xen_smp_down };
 
 /* The call IPI (delivered) and the kick port (polled) of vCPU cpu. */
 static int bind_ipis(unsigned cpu)
@@ -104,17 +133,38 @@ static void ap_context(struct vcpu_guest_context *c, struct percpu *pc)
 	c->ctrlreg[3] = xen_pfn_to_cr3(cr3_mfn());
 }
 
+/* Waits until vCPU n is online (up: 1) or down in Xen (up: 0). */
+static int vcpu_wait(unsigned n, int up)
+{
+	unsigned long long end = xen_sched_clock() + AP_WAIT_NS;
+	struct percpu *pc = &smp_percpu[n];
+
+	while (up ? !__atomic_load_n(&pc->online, __ATOMIC_ACQUIRE) :
+		    HYPERVISOR_vcpu_op(VCPUOP_is_up, n, NULL) != 0) {
+		if (xen_sched_clock() > end)
+			return -PV_ETIMEDOUT;
+		(void)HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+	}
+	return 0;
+}
+
 /*
- * Starts vCPU n: its vcpu_info placed (masked), its IPI ports, its
- * context, VCPUOP_up; then waits until it is online.  0 or -errno.
+ * Starts vCPU n: the first time its vcpu_info placed (masked), its IPI
+ * ports, its context; then VCPUOP_up (again: it goes on from its own
+ * VCPUOP_down), and waits until it is online.  0 or -errno.
  */
-static int start_vcpu(unsigned n)
+int xen_vcpu_up(unsigned n)
 {
 	static struct vcpu_guest_context ctx; /* 5 KiB: not on the stack */
 	struct percpu *pc = &smp_percpu[n];
-	unsigned long long end;
 	int err;
 
+	if (n == 0 || n >= SMP_MAX_CPUS)
+		return -PV_EINVAL;
+	if (pc->started) {
+		err = (int)HYPERVISOR_vcpu_op(VCPUOP_up, n, NULL);
+		return err ? err : vcpu_wait(n, 1);
+	}
 	pc->cpu = n;
 	pc->apic_id = n; /* the vCPU id, as `cpus` shows it */
 	pc->self = pc;
@@ -126,25 +176,36 @@ static int start_vcpu(unsigned n)
 		return err;
 	ap_context(&ctx, pc);
 	err = (int)HYPERVISOR_vcpu_op(VCPUOP_initialise, n, &ctx);
-	if (!err)
-		err = (int)HYPERVISOR_vcpu_op(VCPUOP_up, n, NULL);
-	end = xen_sched_clock() + AP_WAIT_NS;
-	while (!err && !__atomic_load_n(&pc->online, __ATOMIC_ACQUIRE))
-		if (xen_sched_clock() > end)
-			err = -PV_ETIMEDOUT;
-		else
-			(void)HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
-	return err;
+	if (err)
+		return err;
+	pc->started = 1;
+	err = (int)HYPERVISOR_vcpu_op(VCPUOP_up, n, NULL);
+	return err ? err : vcpu_wait(n, 1);
 }
 
-/* The platform's smp_init: every vCPU the domain has (VCPUOP_is_up says
- * which exist), up to SMP_MAX_CPUS. */
+/* Asks vCPU n to leave (it takes itself down: smp.c's cpu_leave) and
+ * waits until Xen has it down.  0 or -errno. */
+int xen_vcpu_down(unsigned n)
+{
+	struct percpu *pc = &smp_percpu[n];
+
+	if (n == 0 || n >= SMP_MAX_CPUS || !pc->started)
+		return -PV_EINVAL;
+	pc->leave = 1;
+	xen_smp_send(n, APIC_CALL_VECTOR); /* out of its halt */
+	return vcpu_wait(n, 0);
+}
+
+/* The platform's smp_init: the vCPUs the domain has (VCPUOP_is_up says
+ * which exist), up to SMP_MAX_CPUS, those a DomU's store says are
+ * wanted (cpu/N/availability); then the store is watched (hotplug.c). */
 void xen_smp_init(void)
 {
 	unsigned long long t0 = xen_sched_clock();
 	unsigned n = 1, tried = 0;
 	int err;
 
+	xen_vcpus = 1;
 	if ((err = bind_ipis(0))) {
 		printk("xen: smp: no IPI ports (error %d): 1 vCPU\n", err);
 		return;
@@ -153,8 +214,11 @@ void xen_smp_init(void)
 	for (unsigned id = 1; id < SMP_MAX_CPUS; id++) {
 		if (HYPERVISOR_vcpu_op(VCPUOP_is_up, id, NULL) < 0)
 			break; /* -ENOENT: no such vCPU */
+		xen_vcpus++;
+		if (!xen_vcpu_wanted(id))
+			continue;
 		tried++;
-		if ((err = start_vcpu(id)))
+		if ((err = xen_vcpu_up(id)))
 			printk("xen: smp: vCPU %u did not start (error %d)\n",
 			       id, err);
 		else
@@ -163,6 +227,7 @@ void xen_smp_init(void)
 	printk("xen: smp: %u of %u vCPUs online, up in %llu us, vcpu_info "
 	       "per CPU at %%gs:%u, event-channel IPIs\n", n, tried + 1,
 	       (xen_sched_clock() - t0) / 1000, XEN_GS_VCPU);
+	xen_hotplug_init();
 }
 
 /*

@@ -149,6 +149,20 @@ static void timer_event(unsigned port)
 	(void)tick_arm();
 }
 
+/* On a vCPU going down: its timer stopped (VCPUOP_down keeps it). */
+void xen_timer_stop_cpu(void)
+{
+	(void)HYPERVISOR_vcpu_op(VCPUOP_stop_singleshot_timer, smp_cpu_id(),
+				 NULL);
+}
+
+/* On a vCPU back up: the next tick from now. */
+int xen_timer_rearm_cpu(void)
+{
+	tick_next[smp_cpu_id()] = xen_system_time_ns() + tick_period;
+	return tick_arm();
+}
+
 /* On a secondary vCPU itself: its own VIRQ_TIMER and singleshot tick. */
 int xen_timer_init_cpu(unsigned cpu)
 {

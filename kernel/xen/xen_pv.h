@@ -123,6 +123,8 @@ unsigned long long xen_steal_clock(int cpu);
 unsigned long long xen_blocked_ns(void);
 int xen_timer_init(unsigned hz);
 int xen_timer_init_cpu(unsigned cpu);
+void xen_timer_stop_cpu(void);
+int xen_timer_rearm_cpu(void);
 void xen_timer_stop(void);
 int xen_timer_resume(int new_domain);
 uint64_t xen_wallclock_s(void);
@@ -203,6 +205,13 @@ extern unsigned long xen_cr0_shadow, xen_cr4_shadow, xen_cr3_shadow;
 
 /* smp.c */
 void xen_smp_init(void);
+int xen_vcpu_up(unsigned n);
+int xen_vcpu_down(unsigned n);
+
+/* hotplug.c: `xl vcpu-set` through cpu/N/availability in the store */
+extern unsigned xen_vcpus; /* vCPUs the domain has (ids 0..n-1) */
+int xen_vcpu_wanted(unsigned id);
+void xen_hotplug_init(void);
 
 /* selftest.c */
 struct ktest_list;

@@ -1,0 +1,67 @@
+# smp.sh: harness test case for vCPU hotplug of our kernel as a PV DomU
+# (issue 17): `xl vcpu-set` writes cpu/N/availability, the guest's watch
+# brings vCPUs up (VCPUOP_initialise once, VCPUOP_up) or takes them down
+# (the vCPU leaves its work, then VCPUOP_down from itself).  Sourced by
+# harness.sh after pv.sh (pv_ready, pv_cmd); run by tests/boot/domu/pv-smp.t.
+
+# xl_vcpus DOM: how many of DOM's vCPUs `xl vcpu-list` shows running or
+# blocked (an offline one is "--p", on no pCPU).
+xl_vcpus() {
+	sig_retry xl vcpu-list "$1" 2>/dev/null |
+		awk 'NR > 1 && $5 !~ /p/ { n++ } END { print n + 0 }'
+}
+
+# guest_cpus DOM: the count the guest's `cpus` command prints ("cpus: N
+# online"), asked afresh.
+guest_cpus() {
+	local mark
+	mark=$(guest_lines "$1")
+	guest_send "$1" cpus >/dev/null 2>&1 || return 1
+	guest_wait "$1" "^cpus: [0-9]+ online" 5 "$mark" >/dev/null 2>&1 ||
+		return 1
+	tail -n +"$((mark + 1))" "$(guest_log "$1")" | tr -d '\r' |
+		sed -n 's/^cpus: \([0-9]*\) online.*/\1/p' | tail -n 1
+}
+
+# agree DOM N: within 5 s, xl vcpu-list and the guest's cpus both say N.
+agree() {
+	local t x g
+	t=$(now)
+	while :; do
+		x=$(xl_vcpus "$1")
+		g=$(guest_cpus "$1")
+		[ "$x" = "$2" ] && [ "$g" = "$2" ] && break
+		if elapsed_ge "$t" 5; then
+			diag "$1: after 5 s xl vcpu-list shows $x running, cpus says $g; want $2"
+			return 1
+		fi
+		sleep 0.3
+	done
+	diag "$1: $2 vCPUs, xl vcpu-list and cpus agree after $(since "$t") s"
+}
+
+# pv-vcpus:IMAGE: vcpus = 2, maxvcpus = 4: the guest starts 2; xl vcpu-set
+# 4, 1, 3, each seen alike by xl vcpu-list and the guest within 5 s, with
+# `repatch 20` (faults=0 wrong=0) on the CPUs there are after each; then
+# xl shutdown is honoured.
+test_pv_vcpus() {
+	local img dom n
+	img=${1:?pv-vcpus needs an image}; dom=$img-smp
+	guest_create "$dom" "$img" "vcpus = 2" "maxvcpus = 4" 'cmdline = ""' ||
+		return 1
+	pv_ready "$dom" || return 1
+	check "$dom: 2 vCPUs at boot, xl vcpu-list and cpus agree" \
+		agree "$dom" 2 || return 1
+	for n in 4 1 3; do
+		check "xl vcpu-set $dom $n" sig_retry xl vcpu-set "$dom" "$n" ||
+			return 1
+		check "$dom: $n vCPUs: xl vcpu-list and cpus agree within 5 s" \
+			agree "$dom" "$n" || return 1
+		check "$dom: repatch 20 on $n vCPUs: faults=0 wrong=0" \
+			pv_cmd "$dom" "repatch 20" \
+			"^repatch: rounds=20 sites=[0-9]+ faults=0 wrong=0 " 120 ||
+			return 1
+	done
+	check "xl shutdown $dom" guest_shutdown "$dom" &&
+		check "$dom gone after xl shutdown" guest_wait_gone "$dom" 30
+}
