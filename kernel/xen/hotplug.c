@@ -30,14 +30,15 @@ static void cpu_watch(struct xenbus_watch *w, const char *path)
 	(void)w, (void)path;
 	for (unsigned id = 1; id < xen_vcpus; id++) {
 		int want = xen_vcpu_wanted(id), on = smp_percpu[id].online;
+		unsigned long long t0 = xen_sched_clock();
 		int err;
 
 		if (want == on)
 			continue;
 		err = want ? xen_vcpu_up(id) : xen_vcpu_down(id);
-		printk("xen: vCPU %u %s%s (%u online)\n", id,
-		       want ? "up" : "down", err ? ": failed" : "",
-		       smp_nr_cpus());
+		printk("xen: vCPU %u %s%s in %llu us (%u online)\n", id,
+		       want ? "up" : "down", err ? " failed" : "",
+		       (xen_sched_clock() - t0) / 1000, smp_nr_cpus());
 		if (err)
 			printk("xen: vCPU %u: error %d\n", id, err);
 	}

@@ -23,21 +23,27 @@ guest_cpus() {
 		sed -n 's/^cpus: \([0-9]*\) online.*/\1/p' | tail -n 1
 }
 
-# agree DOM N: within 5 s, xl vcpu-list and the guest's cpus both say N.
+# agree DOM N: xl vcpu-list and the guest's cpus both say N in a probe
+# that began within 5 s of now (a probe itself, an xl call and a console
+# round trip, can take seconds in the bed under TCG); the time is told.
 agree() {
-	local t x g
+	local t p x g
 	t=$(now)
 	while :; do
+		p=$(since "$t")
 		x=$(xl_vcpus "$1")
 		g=$(guest_cpus "$1")
-		[ "$x" = "$2" ] && [ "$g" = "$2" ] && break
+		diag "$1: probe at $p s: xl vcpu-list $x running, cpus $g (want $2)"
+		if [ "$x" = "$2" ] && [ "$g" = "$2" ]; then
+			awk -v p="$p" 'BEGIN { exit !(p <= 5) }'
+			return
+		fi
 		if elapsed_ge "$t" 5; then
-			diag "$1: after 5 s xl vcpu-list shows $x running, cpus says $g; want $2"
+			diag "$1: no agreement on $2 in a probe begun within 5 s"
 			return 1
 		fi
 		sleep 0.3
 	done
-	diag "$1: $2 vCPUs, xl vcpu-list and cpus agree after $(since "$t") s"
 }
 
 # pv-vcpus:IMAGE: vcpus = 2, maxvcpus = 4: the guest starts 2; xl vcpu-set
@@ -53,7 +59,8 @@ test_pv_vcpus() {
 	check "$dom: 2 vCPUs at boot, xl vcpu-list and cpus agree" \
 		agree "$dom" 2 || return 1
 	for n in 4 1 3; do
-		check "xl vcpu-set $dom $n" sig_retry xl vcpu-set "$dom" "$n" ||
+		# -i: more vCPUs than the bed's 2 pCPUs (xl refuses otherwise)
+		check "xl vcpu-set $dom $n" sig_retry xl vcpu-set -i "$dom" "$n" ||
 			return 1
 		check "$dom: $n vCPUs: xl vcpu-list and cpus agree within 5 s" \
 			agree "$dom" "$n" || return 1
