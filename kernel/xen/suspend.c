@@ -118,6 +118,14 @@ int xen_suspend(void)
 	long r;
 	int err;
 
+	/* A new domain would have every vCPU's vcpu_info, ports and timer to
+	 * set up again; only vCPU 0's are (issue 17 left the rest out). */
+	if (smp_nr_cpus() > 1) {
+		sp.failures++;
+		printk("suspend: refused: %u vCPUs online; xl vcpu-set to 1 "
+		       "first\n", smp_nr_cpus());
+		return 0;
+	}
 	printk("suspend: quiescing (xl save / xl migrate)\n");
 	(void)xen_cons_ring_flush(FLUSH_MS);
 	fl = pv_irq_save();
