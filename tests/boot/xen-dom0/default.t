@@ -18,7 +18,7 @@ for my $op (qw(irq_disable irq_save_fl read_cr2 iret)) {
 	like($r->{out}, qr/^pv:   $op +[1-9]\d* +0 +0 +0 +0\r?$/m,
 	     "report: $op sites all inline (Xen template)");
 }
-# The unlocked enable is 21 bytes: inline in the native sites' 24-byte stub
+# The unlocked enable is 25 bytes (%gs-relative): inline in the native sites' 25-byte stub
 # calls (all but one site), a direct call at a plain 15-byte call site (the
 # selftests' callee-save probe).
 like($r->{out}, qr/^pv:   irq_enable +([1-9]\d*) +0 +0 +1 +0\r?$/m,
