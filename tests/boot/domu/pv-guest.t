@@ -3,8 +3,10 @@
 # test bed's Linux Dom0 (docs/domu.md).  One bed boot runs the cases of
 # cases/pv.sh: boot with the selftests and the console loop, xl shutdown,
 # xl reboot, xl destroy of a busy guest, an unknown control request, two of
-# ours beside a Linux DomU, memory = 4, a site table that fails its checks.
-# Each harness check is one TAP line; then the host checks each passing
+# ours beside a Linux DomU, memory = 4, a site table that fails its checks;
+# and cases/smp.sh's pv-vcpus (issue 17): vcpus = 2, maxvcpus = 4, xl
+# vcpu-set 4, 1, 3, xl vcpu-list and `cpus` agreeing and repatch 20 clean
+# after each, xl shutdown.  Each harness check is one TAP line; then the host checks each passing
 # guest's pv-summary: selftests all pass, no site left indirect, and the
 # text hash equals `pvpatch --backend xen --text-hash` of the image.
 set -euo pipefail
@@ -39,7 +41,7 @@ if ! bad_table "$kernel" "$out/badtable.elf"; then
 fi
 
 cases="pv-boot:pv pv-control:pv pv-reboot:pv pv-destroy:pv pv-nostore:pv
-pv-small:pv pv-badtable:pvbad pv-two:pv,linux"
+pv-small:pv pv-badtable:pvbad pv-two:pv,linux pv-vcpus:pv"
 # shellcheck disable=SC2046
 tap_run_domu "$out" --timeout 600 \
 	--guest "pv=$kernel:selftest" --guest "pvbad=$out/badtable.elf" \

@@ -2,7 +2,7 @@
 # (issue 17): `xl vcpu-set` writes cpu/N/availability, the guest's watch
 # brings vCPUs up (VCPUOP_initialise once, VCPUOP_up) or takes them down
 # (the vCPU leaves its work, then VCPUOP_down from itself).  Sourced by
-# harness.sh after pv.sh (pv_ready, pv_cmd); run by tests/boot/domu/pv-smp.t.
+# harness.sh after pv.sh (pv_ready, pv_cmd); run by tests/boot/domu/pv-guest.t.
 
 # xl_vcpus DOM: how many of DOM's vCPUs `xl vcpu-list` shows running or
 # blocked (an offline one is "--p", on no pCPU).
