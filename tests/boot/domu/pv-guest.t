@@ -43,7 +43,7 @@ fi
 cases="pv-boot:pv pv-control:pv pv-reboot:pv pv-destroy:pv pv-nostore:pv
 pv-small:pv pv-badtable:pvbad pv-two:pv,linux pv-vcpus:pv"
 # shellcheck disable=SC2046
-tap_run_domu "$out" --timeout 600 \
+tap_run_domu "$out" --timeout 900 \
 	--guest "pv=$kernel:selftest" --guest "pvbad=$out/badtable.elf" \
 	--linux $(printf -- '--test %s ' $cases)
 tap_serial "$out"
