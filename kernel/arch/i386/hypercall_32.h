@@ -1,0 +1,41 @@
+/* hypercall_32.h: Xen hypercalls for the i386 PV kernel: a call into the
+ * hypercall page's 32-byte slot; arguments in %ebx %ecx %edx %esi %edi. */
+#ifndef HYPERCALL_32_H
+#define HYPERCALL_32_H
+
+/* As kernel/xen/xen_pv.h: 4.14's interface, which Xen 4.17 implements. */
+#define __XEN_INTERFACE_VERSION__ 0x00040e00
+#include <stdint.h>
+#include <xen/xen.h>
+#include <xen/memory.h>
+#include <xen/sched.h>
+
+/* arch/i386/xen_head_32.S: 0xc3 in the image, Xen's stubs at run time. */
+extern char hypercall_page[4096];
+
+/*
+ * Plain calls, no hypercall-site records: the planner's 32-bit hypercall
+ * form does not exist yet (pv_emit_hypercall refuses 32-bit code), so the
+ * patcher must not see these.  Every argument register is an output too:
+ * Xen may change them (a debug build poisons them).
+ */
+#define XEN32_HC3(nr, a1, a2, a3)                                              \
+	({                                                                     \
+		long r__, b__, c__, d__;                                       \
+		__asm__ volatile("call hypercall_page+%c[off]"                 \
+				 : "=a"(r__), "=b"(b__), "=c"(c__), "=d"(d__)  \
+				 : [off] "i"((nr)*32), "1"((long)(a1)),        \
+				   "2"((long)(a2)), "3"((long)(a3))            \
+				 : "memory");                                  \
+		r__;                                                           \
+	})
+#define XEN32_HC2(nr, a1, a2) XEN32_HC3(nr, a1, a2, 0)
+
+#define HYPERVISOR_console_io(cmd, n, buf)                                     \
+	XEN32_HC3(__HYPERVISOR_console_io, cmd, n, buf)
+#define HYPERVISOR_sched_op(cmd, arg) XEN32_HC2(__HYPERVISOR_sched_op, cmd, arg)
+#define HYPERVISOR_memory_op(cmd, arg)                                         \
+	XEN32_HC2(__HYPERVISOR_memory_op, cmd, arg)
+#define HYPERVISOR_xen_version(cmd, arg)                                       \
+	XEN32_HC2(__HYPERVISOR_xen_version, cmd, arg)
+#endif /* HYPERCALL_32_H */
