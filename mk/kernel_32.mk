@@ -99,6 +99,9 @@ ALL += $(I386_IMAGES)
 i386: $(I386_IMAGES)
 
 TESTS += $(addprefix tests/boot/i386/,modes.t pv-n.t fault.t mem-2g.t bench.t) tests/tools/elf32.t
+# The Xen PV32 entry (issue 16, stage 2): run-xen boots the source-built
+# PV32 Xen (scripts/fetch-xen-src) for the ELF32 image.
+TESTS += tests/boot/xen-i386/entry.t
 
 # make ARCH=i386: the i386 images alone.
 ifeq ($(ARCH),i386)

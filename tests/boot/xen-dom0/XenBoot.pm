@@ -29,8 +29,9 @@ sub need_tools {
 	need(qw(qemu-system-x86_64 apt-get dpkg-deb gunzip));
 }
 
-# boot(kernel => FILE, dom0_mem => MB, cmdline => [WORDS], pvh => 1): one
-# Dom0 run (pvh: as a PVH Dom0, run-xen --pvh).
+# boot(kernel => FILE, dom0_mem => MB, cmdline => [WORDS], pvh => 1,
+# expect => LINE): one Dom0 run (pvh: as a PVH Dom0, run-xen --pvh; expect:
+# run-xen passes on that line instead of RESULT: PASS).
 # Returns { status, out, lines, seconds, summary, result, ktap, plan, pvh }.
 sub boot {
 	my (%o) = @_;
@@ -38,6 +39,7 @@ sub boot {
 	my @cmd = (top() . '/scripts/run-xen', '--kernel', $kernel);
 	push @cmd, '--dom0-mem', $o{dom0_mem} if $o{dom0_mem};
 	push @cmd, '--pvh' if $o{pvh};
+	push @cmd, '--expect', $o{expect} if $o{expect};
 	push @cmd, '--', @{ $o{cmdline} // [] };
 	BAIL_OUT("no kernel at $kernel: run make first") unless -f $kernel;
 	my $t0 = time;
