@@ -34,7 +34,8 @@ I386_PV_SRCS := core/pvboot.c core/selftest_corrupt.c native/ops.c \
 # The Xen PV32 entry (issue 16, stage 2): notes, ring-1 entry, hypercall
 # page; it checks Xen's layout and stops (docs/i386.md).
 I386_PV_SRCS += boot/xen_notes.S arch/i386/xen_head_32.S \
-	arch/i386/xen_start_32.c
+	arch/i386/xen_start_32.c arch/i386/xen_events_32.c \
+	arch/i386/xen_entry_32.S
 I386_NOPV_SRCS := core/pvboot_nopv.c paravirt/hash.c paravirt/names.c
 
 I386_KDIR := $(BUILD)/i386/kernel

@@ -1,8 +1,10 @@
 /* xen_start_32.c: the C half of the i386 Xen PV entry: checks what Xen built
- * (ring 1, its 32-bit layout, the PAE tables), reports it, then stops. */
+ * (ring 1, its 32-bit layout, the PAE tables, a trap, the timer event),
+ * reports it, then stops. */
 #include "core/kernel.h"
 #include "pv/ops.h"
 #include "arch/i386/hypercall_32.h"
+#include "arch/i386/xen32.h"
 
 /* pv_ops is pvboot.c's; console_write is filled first so printk works. */
 extern struct pv_ops pv_ops;
@@ -17,6 +19,11 @@ extern struct pv_ops pv_ops;
 
 static struct start_info xen32_si;
 static struct xen_machphys_mapping xen32_m2p;
+
+const struct start_info *xen32_start_info(void)
+{
+	return &xen32_si;
+}
 
 static void xen32_console_write(const char *s, unsigned long n)
 {
@@ -114,7 +121,8 @@ void xen32_start(struct start_info *si)
 	memcpy(&xen32_si, si, sizeof(xen32_si));
 	pv_ops.console_write = xen32_console_write;
 	xen32_report_start_info();
-	if ((err = xen32_report_layout()) || (err = xen32_report_tables()))
+	if ((err = xen32_report_layout()) || (err = xen32_report_tables()) ||
+	    (err = xen32_check_trap()) || (err = xen32_check_events()))
 		printk("xen32: error %d\n", err);
 	else
 		printk("xen32: entry checks pass\n");

@@ -1,7 +1,8 @@
 #!/usr/bin/perl
 # entry.t: the i386 image as a 32-bit PV Dom0 on the source-built PV32 Xen
 # (run-xen picks it for an ELF32 kernel): Xen takes the notes, enters us in
-# ring 1, and what we read of its layout is the 32-bit PAE one.  The entry
+# ring 1, what we read of its layout is the 32-bit PAE one, an int3 and
+# the timer event come back to ring 1 through Xen's bounce frames.  The entry
 # stops before kernel_main (issue 16, stage 2 not done): this is all of it.
 use strict;
 use warnings;
@@ -29,6 +30,17 @@ is(scalar(() = $out =~ /^xen32: L3\[\d\] [0-9a-f]*[13579bdf]$/mg), 4,
    'four present L3 entries (PAE)');
 like($out, qr/^xen32: L2 behind L3\[3\]: [1-9]\d* of \d+ entries from f5800000 present/m,
      "the L2 behind L3[3] holds Xen's entries");
+like($out, qr/^xen32: trap: int3 bounced to ring 1 \(cs e019\), eip xen32_int3_probe\+0x1, returned by iret$/m,
+     'set_trap_table: int3 in ring 1 reaches our stub, iret returns');
+like($out, qr/^xen32: shared_info at 0*([0-9a-f]+), vcpu_info\[0\] mask byte at 0*([0-9a-f]+) = 1$/m,
+     'shared_info mapped; events masked at entry (mask byte 1)');
+if ($out =~ /^xen32: shared_info at 0*([0-9a-f]+), vcpu_info\[0\] mask byte at 0*([0-9a-f]+)/m) {
+	is(hex($2) - hex($1), 1, 'the mask byte is vcpu_info[0] + 1, at a fixed address');
+} else {
+	fail('the mask byte is vcpu_info[0] + 1, at a fixed address');
+}
+like($out, qr/^xen32: events: VIRQ_TIMER port \d+, 10 ticks, 10 upcalls, 10 blocks in \d+ ms$/m,
+     'VIRQ_TIMER: 10 singleshot ticks, each one upcall ending one SCHEDOP_block');
 unlike($out, qr/^xen32: error/m, 'no entry check failed');
 like($out, qr/^\(XEN\) Hardware Dom0 shutdown: rebooting/m,
      'Dom0 ended the run with SHUTDOWN_reboot (a hypercall)');
