@@ -17,15 +17,25 @@
 extern char hypercall_page[4096];
 
 /*
- * Plain calls, no hypercall-site records: the planner's 32-bit hypercall
- * form does not exist yet (pv_emit_hypercall refuses 32-bit code), so the
- * patcher must not see these.  Every argument register is an output too:
- * Xen may change them (a debug build poisons them).
+ * A hypercall site (pv/sites.h), as the 64-bit backend's: the call into
+ * the page and a 3-byte NOP, 8 bytes, and a record, which the entry makes
+ * `mov $nr,%eax; int $0x82` in place (pvboot_patch_hcalls).  Every
+ * argument register is an output too: Xen may change them (a debug build
+ * poisons them).
  */
+#define XEN32_HC__ASM                                                          \
+	"7781: call hypercall_page+%c[off]\n\t"                                 \
+	".byte 0x0f, 0x1f, 0x00\n\t"                                           \
+	".pushsection .pv_hcall_sites, \"a\"\n\t"                              \
+	".balign 4\n\t"                                                        \
+	".long 7781b - .\n\t"                                                  \
+	".short %c[off] / 32\n\t"                                              \
+	".byte 8, 0\n\t"                                                       \
+	".popsection"
 #define XEN32_HC4(nr, a1, a2, a3, a4)                                          \
 	({                                                                     \
 		long r__, b__, c__, d__, s__;                                  \
-		__asm__ volatile("call hypercall_page+%c[off]"                 \
+		__asm__ volatile(XEN32_HC__ASM                                 \
 				 : "=a"(r__), "=b"(b__), "=c"(c__), "=d"(d__), \
 				   "=S"(s__)                                   \
 				 : [off] "i"((nr)*32), "1"((long)(a1)),        \

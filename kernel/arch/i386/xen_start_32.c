@@ -3,6 +3,8 @@
  * reports it, then stops. */
 #include "core/kernel.h"
 #include "pv/ops.h"
+#include "pv/template.h"
+#include "core/pvboot.h"
 #include "arch/i386/hypercall_32.h"
 #include "arch/i386/xen32.h"
 
@@ -109,10 +111,15 @@ static void xen32_report_start_info(void)
 	       xen32_si.pt_base, xen32_si.nr_pt_frames, xen32_si.mfn_list);
 }
 
-/* Called by startup_xen on the kernel's boot stack, events masked. */
+/*
+ * Called by startup_xen on the kernel's boot stack, events masked.  The
+ * hypercall sites are made inline first: every later hypercall (the
+ * console's too) runs `int $0x82` in place, no call into the page.
+ */
 void xen32_start(struct start_info *si);
 void xen32_start(struct start_info *si)
 {
+	struct pv_hcall_stats hc = { 0, 0, 0 };
 	int err;
 
 	if ((unsigned char)hypercall_page[0] == 0xc3)
@@ -120,7 +127,12 @@ void xen32_start(struct start_info *si)
 			__asm__ volatile("ud2");
 	memcpy(&xen32_si, si, sizeof(xen32_si));
 	pv_ops.console_write = xen32_console_write;
+	err = pvboot_patch_hcalls(hypercall_page, PV_HCALL_INSN_INT82, &hc);
 	xen32_report_start_info();
+	printk("xen32: hypercall sites: %u, inline %u (mov $nr,%%eax; "
+	       "int $0x82), refused %u\n", hc.sites, hc.inline_, hc.refused);
+	if (err || hc.refused || hc.inline_ != hc.sites)
+		printk("xen32: error %d: hypercall sites not all inline\n", err);
 	if ((err = xen32_report_layout()) || (err = xen32_report_tables()) ||
 	    (err = xen32_check_trap()) || (err = xen32_check_events()))
 		printk("xen32: error %d\n", err);

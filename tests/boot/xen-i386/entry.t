@@ -24,6 +24,8 @@ like($out, qr/^\(XEN\)  Loaded kernel: 00000000c0100000->/m,
 like($out, qr/^\(XEN\)  ENTRY ADDRESS: 00000000c01/m, 'entry in the image');
 like($out, qr/^xen32: xen-3\.0-x86_32p, dom0, \d+ pages, ring 1 \(cs e019\)$/m,
      'start_info magic x86_32p, Dom0, running in ring 1 (FLAT_KERNEL_CS)');
+like($out, qr/^xen32: hypercall sites: ([1-9]\d*), inline \1 \(mov \$nr,%eax; int \$0x82\), refused 0$/m,
+     'every hypercall site made int $0x82 inline, before the first hypercall');
 like($out, qr/^xen32: M2P f5800000-[0-9a-f]+, .*HYPERVISOR_VIRT_START f5800000; kernel map ends f0000000$/m,
      'XENMEM_machphys_mapping: Xen owns from 0xf5800000, our map ends below');
 is(scalar(() = $out =~ /^xen32: L3\[\d\] [0-9a-f]*[13579bdf]$/mg), 4,
