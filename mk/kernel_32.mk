@@ -35,7 +35,7 @@ I386_PV_SRCS := core/pvboot.c core/selftest_corrupt.c native/ops.c \
 # page; it checks Xen's layout and stops (docs/i386.md).
 I386_PV_SRCS += boot/xen_notes.S arch/i386/xen_head_32.S \
 	arch/i386/xen_start_32.c arch/i386/xen_events_32.c \
-	arch/i386/xen_entry_32.S
+	arch/i386/xen_entry_32.S arch/i386/xen_console_32.c
 I386_NOPV_SRCS := core/pvboot_nopv.c paravirt/hash.c paravirt/names.c
 
 I386_KDIR := $(BUILD)/i386/kernel
@@ -103,6 +103,8 @@ TESTS += $(addprefix tests/boot/i386/,modes.t pv-n.t fault.t mem-2g.t bench.t) t
 # The Xen PV32 entry (issue 16, stage 2): run-xen boots the source-built
 # PV32 Xen (scripts/fetch-xen-src) for the ELF32 image.
 TESTS += tests/boot/xen-i386/entry.t
+# The same entry as a PV32 DomU, created by xl in the DomU bed (mk/domu.mk).
+TESTS += tests/boot/domu/pv32-guest.t
 
 # make ARCH=i386: the i386 images alone.
 ifeq ($(ARCH),i386)

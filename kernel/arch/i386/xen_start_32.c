@@ -27,16 +27,20 @@ const struct start_info *xen32_start_info(void)
 	return &xen32_si;
 }
 
-static void xen32_console_write(const char *s, unsigned long n)
-{
-	(void)HYPERVISOR_console_io(CONSOLEIO_write, n, s);
-}
-
-/* Never returns: a reboot, which QEMU's -no-reboot turns into its exit. */
+/*
+ * Never returns.  Dom0: a reboot, which QEMU's -no-reboot turns into its
+ * exit.  DomU: it idles, blocked, until the toolstack destroys it (it has
+ * no xenstore client to hear `xl shutdown`).
+ */
 static void __attribute__((noreturn)) xen32_stop(void)
 {
 	struct sched_shutdown sd = { .reason = SHUTDOWN_reboot };
 
+	if (!(xen32_si.flags & SIF_INITDOMAIN)) {
+		printk("xen32: domU: idle until destroyed\n");
+		for (;;)
+			(void)HYPERVISOR_sched_op(SCHEDOP_block, NULL);
+	}
 	for (;;)
 		(void)HYPERVISOR_sched_op(SCHEDOP_shutdown, &sd);
 }
@@ -126,7 +130,9 @@ void xen32_start(struct start_info *si)
 		for (;;) /* no hypercalls: let Xen see a crash */
 			__asm__ volatile("ud2");
 	memcpy(&xen32_si, si, sizeof(xen32_si));
-	pv_ops.console_write = xen32_console_write;
+	if (!(pv_ops.console_write = xen32_console_init(&xen32_si)))
+		for (;;) /* no console: let the toolstack see a crash */
+			__asm__ volatile("ud2");
 	err = pvboot_patch_hcalls(hypercall_page, PV_HCALL_INSN_INT82, &hc);
 	xen32_report_start_info();
 	printk("xen32: hypercall sites: %u, inline %u (mov $nr,%%eax; "
