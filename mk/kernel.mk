@@ -14,14 +14,14 @@ KERNEL_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,$(KERNEL_LDS) \
 KERNEL_SRCS := boot/head.S boot/notes.S boot/pvh.c \
 	core/main.c core/printk.c core/string.c core/cmdline.c \
 	core/platform.c core/timer.c core/gdt.c core/traps.c core/entry.S \
-	core/extable.c core/image.c core/pmm.c core/paging.c core/ksyms.c core/bench.c \
-	core/selftest.c core/selftest_ops.c core/selftest_irq.c \
-	core/selftest_mm.c core/cmdloop.c \
+	core/extable.c core/image.c core/pmm.c core/paging.c core/ksyms.c bench/bench.c \
+	selftest/selftest.c selftest/ops.c selftest/irq.c \
+	selftest/mm.c core/cmdloop.c \
 	native/native.c native/mmu.c native/time.c native/serial.c \
 	native/pit.c native/platform.c \
 	smp/percpu.c smp/acpi.c smp/lapic.c smp/smp.c smp/trampoline.S
-KERNEL_PV_SRCS := core/pvboot.c core/selftest_corrupt.c core/selftest_probe.S \
-	core/selftest_patch.c core/selftest_sites.c \
+KERNEL_PV_SRCS := core/pvboot.c selftest/corrupt.c selftest/probe.S \
+	selftest/patch.c selftest/sites.c \
 	native/ops.c \
 	native/irq.S paravirt/insn.c paravirt/nops.c paravirt/emit.c \
 	paravirt/prefix.c paravirt/pair.c \
@@ -30,8 +30,8 @@ KERNEL_PV_SRCS := core/pvboot.c core/selftest_corrupt.c core/selftest_probe.S \
 	smp/repatch.c
 # The in-guest bench (docs/bench.md): single-step counter and hot paths
 # in both builds, the patch-cost pass in PV=y only.
-KERNEL_SRCS += core/bench_step.c core/bench_paths.c
-KERNEL_PV_SRCS += core/bench_patch.c
+KERNEL_SRCS += bench/step.c bench/paths.c
+KERNEL_PV_SRCS += bench/patch.c
 KERNEL_NOPV_SRCS := core/pvboot_nopv.c paravirt/hash.c paravirt/names.c
 # Xen PV backend (issue 6): mk/xen.mk lists its sources, so it is read
 # here, before the object lists below are fixed.  PV=y image only.

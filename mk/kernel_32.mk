@@ -18,15 +18,15 @@ I386_SRCS := boot/pvh.c boot/notes.S \
 	core/main.c core/printk.c core/string.c core/cmdline.c \
 	core/platform.c core/timer.c core/traps.c core/extable.c \
 	core/image.c core/pmm.c core/ksyms.c core/cmdloop.c \
-	core/selftest.c core/selftest_ops.c core/selftest_irq.c \
-	core/selftest_mm.c \
+	selftest/selftest.c selftest/ops.c selftest/irq.c \
+	selftest/mm.c \
 	native/native.c native/mmu.c native/time.c native/serial.c \
 	native/pit.c native/platform.c \
 	arch/i386/head_32.S arch/i386/entry_32.S arch/i386/gdt_32.c \
 	arch/i386/paging_32.c arch/i386/div64_32.c arch/i386/up_32.c \
-	core/bench.c core/bench_step.c core/bench_paths.c
-I386_PV_SRCS := core/pvboot.c core/selftest_corrupt.c native/ops.c \
-	core/selftest_patch.c core/selftest_sites.c core/bench_patch.c \
+	bench/bench.c bench/step.c bench/paths.c
+I386_PV_SRCS := core/pvboot.c selftest/corrupt.c native/ops.c \
+	selftest/patch.c selftest/sites.c bench/patch.c \
 	arch/i386/selftest_probe_32.S \
 	arch/i386/irq_32.S $(addprefix paravirt/,insn.c nops.c emit.c \
 	prefix.c pair.c inline.c plan.c hcall.c poke.c table.c backend.c hash.c \

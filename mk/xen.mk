@@ -10,7 +10,7 @@ XEN_MK_READ := 1
 XEN_KERNEL_SRCS := boot/xen_head.S boot/xen_notes.S \
 	xen/start_info.c xen/console.c xen/shared_info.c xen/bootmem.c \
 	xen/evtchn.c xen/entry.S xen/traps.c xen/time.c xen/mmu.c xen/pte.S \
-	xen/irq.S xen/cpu.c xen/platform.c xen/selftest.c
+	xen/irq.S xen/cpu.c xen/platform.c xen/selftest.c xen/wx.c
 # DomU (issue 9): console ring, xenstore client, control/shutdown watch.
 XEN_KERNEL_SRCS += xen/console_ring.c xen/xenbus.c xen/control.c
 # Balloon and save/restore (issue 13).

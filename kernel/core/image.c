@@ -1,5 +1,5 @@
 /* image.c: reads of the kernel's own image, [_kernel_start, _end), as the
- * patcher's target memory sees them (pvboot.c, bench_patch.c, PV=n hash). */
+ * patcher's target memory sees them (pvboot.c, bench/patch.c, PV=n hash). */
 #include "core/kernel.h"
 
 const uint8_t *kernel_image_ptr(uint64_t addr, uint32_t len)

@@ -5,7 +5,7 @@
 #include "core/mm.h"
 #include "core/platform.h"
 #include "core/pvboot.h"
-#include "core/selftest.h"
+#include "selftest/selftest.h"
 #include "core/traps.h"
 #include "pv/pvcalls.h"
 #include "smp/smp.h"

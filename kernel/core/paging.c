@@ -151,8 +151,7 @@ int pt_release(uint64_t va)
 	return 0;
 }
 
-/* Flags of the image page at va: W^X natively; on Xen PV text stays
- * writable (the patcher pokes it in place there). */
+/* Flags of the image page at va: W^X (natively, PVH, Xen PV). */
 static uint64_t kernel_flags(uint64_t va)
 {
 	if (!text_ro)
@@ -173,8 +172,9 @@ static int map_kernel(void)
 	return 0;
 }
 
-/* Natively: EFER.NXE if the CPU has NX (CPUID 0x80000001 EDX 20). */
-static void nx_init(void)
+/* NX in the PTEs if the CPU has it (CPUID 0x80000001 EDX 20): natively
+ * after setting EFER.NXE; on Xen PV Xen has set it and owns EFER. */
+static void nx_init(int set_efer)
 {
 	unsigned int a = 0x80000000u, b, c = 0, d;
 
@@ -185,7 +185,8 @@ static void nx_init(void)
 	pv_cpuid(&a, &b, &c, &d);
 	if (!(d & (1u << 20)))
 		return;
-	pv_write_msr(MSR_EFER, pv_read_msr(MSR_EFER) | EFER_NXE);
+	if (set_efer)
+		pv_write_msr(MSR_EFER, pv_read_msr(MSR_EFER) | EFER_NXE);
 	pte_nx = PTE_NX;
 }
 
@@ -199,8 +200,8 @@ int paging_text_ro(void)
  * POKE_VA that exists only while the poker writes (as Linux's poking_mm):
  * open for one write, or around a whole batch (kernel/smp/textpoke.c).
  * Plain PTE stores and invlpg, not the mmu ops: the ops' own sites may be
- * the ones changing.  Only the poking CPU touches POKE_VA, so no other
- * TLB holds it.
+ * the ones changing; on Xen PV the platform's text_alias, by hypercall.
+ * Only the poking CPU touches POKE_VA, so no other TLB holds it.
  */
 static int alias_open;
 
@@ -213,7 +214,13 @@ static unsigned alias_pages(void)
 static void alias_set(int on)
 {
 	uint64_t pa = ((uint64_t)_kernel_start & PAGE_MASK) - KERNEL_VIRT_BASE;
+	const struct platform *pf = kernel_platform();
 
+	if (pf->text_alias) {
+		pf->text_alias(poke_pte, pa, alias_pages(),
+			       on ? PTE_P | PTE_W | pte_nx : 0);
+		return;
+	}
 	for (unsigned i = 0; i < alias_pages(); i++) {
 		poke_pte[i] = on ? (pa + i * PAGE_SIZE) | PTE_P | PTE_W | pte_nx :
 				   0;
@@ -310,8 +317,11 @@ int paging_init(const struct boot_info *bi)
 	pv_alloc_pt(4, pml4_pa);
 	if (cpu_has_pge())
 		kernel_global = PTE_G;
-	if (kernel_platform()->backend == PV_BACKEND_NATIVE) {
-		nx_init();
+	/* native page tables (bare metal, PVH) or a platform alias (Xen PV) */
+	if (kernel_platform()->backend == PV_BACKEND_NATIVE ||
+	    kernel_platform()->backend == PV_BACKEND_PVH ||
+	    kernel_platform()->text_alias) {
+		nx_init(!kernel_platform()->text_alias);
 		text_ro = 1;
 	}
 	pv_lazy_mmu_enter();

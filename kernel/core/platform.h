@@ -29,6 +29,12 @@ struct platform {
 	/* Xen PV hook (issue 6): the platform's own selftests, run in every
 	 * patch mode after the common ones; NULL if none. */
 	const struct ktest_list *selftests;
+	/* W^X where the page tables are the hypervisor's to write (Xen PV):
+	 * maps pte[0..n) to the n pages from pa with flags, or clears them
+	 * (flags 0) and flushes the local TLB.  NULL: text W^X only with
+	 * native page tables (plain stores and invlpg), else text writable. */
+	void (*text_alias)(unsigned long long *pte, uint64_t pa, unsigned n,
+			   uint64_t flags);
 };
 
 /* core/platform.c: which platform is this, from the CPUID leaves. */

@@ -42,8 +42,8 @@ static int kmem_read(void *ctx, uint64_t addr, uint8_t *buf, uint32_t len)
 	return 0;
 }
 
-/* Natively text is read-only once paging_init has run (W^X): written
- * through the poker's alias; on Xen PV (and before) it is writable. */
+/* Text is read-only once paging_init has run (W^X): written through the
+ * poker's alias (core/paging.c); before, it is writable. */
 static int kmem_write(void *ctx, uint64_t addr, const uint8_t *buf,
 		      uint32_t len)
 {

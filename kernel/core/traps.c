@@ -2,7 +2,7 @@
  * handler, known faults to their landing pad, anything else ends the run. */
 #include "core/kernel.h"
 #include "core/traps.h"
-#include "core/bench_step.h"
+#include "bench/step.h"
 #include "pv/pvcalls.h"
 #include "smp/smp.h"
 #include "smp/textpoke.h"
@@ -78,7 +78,7 @@ void trap_dispatch(struct trap_frame *f)
 {
 	uint64_t cr2 = 0;
 
-	/* bench: a single-step #DB that core/bench_step.c is counting. */
+	/* bench: a single-step #DB that bench/step.c is counting. */
 	if (f->vec == 1 && bench_step_trap(f))
 		return;
 	if (f->vec >= IRQ_VECTOR_BASE &&

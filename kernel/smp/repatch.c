@@ -5,7 +5,7 @@
 #include "core/kernel.h"
 #include "core/mm.h"
 #include "core/pvboot.h"
-#include "core/selftest.h"
+#include "selftest/selftest.h"
 #include "native/native_inline.h"
 #include "pv/pvcalls.h"
 #include "smp/smp.h"

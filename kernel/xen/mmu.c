@@ -467,3 +467,9 @@ void xen_write_cr3(unsigned long pa)
 		unpin_root(old);
 	}
 }
+
+/* For kernel/xen/wx.c: the machine address of an entry (see entry_ma). */
+uint64_t xen_entry_ma(const unsigned long long *p)
+{
+	return entry_ma(p);
+}

@@ -100,6 +100,7 @@ const struct platform xen_platform_dom0 = {
 	.timer_init = xen_timer_init,
 	.shutdown = xen_shutdown,
 	.selftests = &xen_selftests,
+	.text_alias = xen_text_alias,
 };
 
 const struct platform xen_platform_domu = {
@@ -112,4 +113,5 @@ const struct platform xen_platform_domu = {
 	.timer_init = xen_domu_timer_init, /* control.c (issue 9) */
 	.shutdown = xen_domu_shutdown, /* control.c (issue 9) */
 	.selftests = &xen_selftests,
+	.text_alias = xen_text_alias,
 };

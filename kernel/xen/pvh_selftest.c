@@ -3,7 +3,7 @@
 #include "core/kernel.h"
 #include "core/platform.h"
 #include "core/pvboot.h"
-#include "core/selftest.h"
+#include "selftest/selftest.h"
 #include "core/traps.h"
 #include "native/native_inline.h"
 #include "patch.h"
@@ -158,9 +158,9 @@ static int t_pvclock(struct ktest_ctx *c)
 }
 
 static const struct ktest pvh_tests[] = {
-	{ "pvh_hypercall_page", t_hypercall_page },
-	{ "pvh_hypercall_sites", t_hypercall_sites },
-	{ "pvh_callback_vector", t_callback_vector },
-	{ "pvh_pvclock", t_pvclock },
+	{ .name = "pvh_hypercall_page", .fn = t_hypercall_page },
+	{ .name = "pvh_hypercall_sites", .fn = t_hypercall_sites },
+	{ .name = "pvh_callback_vector", .fn = t_callback_vector },
+	{ .name = "pvh_pvclock", .fn = t_pvclock },
 };
 KTEST_LIST(xen_pvh_selftests, pvh_tests);

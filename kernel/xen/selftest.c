@@ -4,7 +4,7 @@
 #include "core/mm.h"
 #include "core/platform.h"
 #include "core/pvboot.h"
-#include "core/selftest.h"
+#include "selftest/selftest.h"
 #include "core/traps.h"
 #include "pv/pvcalls.h"
 #include "xen/xen_pv.h"
@@ -308,13 +308,13 @@ static int t_m2p_foreign(struct ktest_ctx *c)
 }
 
 static const struct ktest xen_tests[] = {
-	{ "xen_ldt", t_ldt },
-	{ "xen_event_held_enable", t_event_enable },
-	{ "xen_event_held_restore", t_event_restore },
-	{ "xen_enable_slow_regs", t_enable_slow_regs },
-	{ "xen_mmu_batch", t_mmu_batch },
-	{ "xen_pt_readonly", t_pt_readonly },
-	{ "xen_block_hypercall", t_block_hypercall },
-	{ "xen_m2p_foreign", t_m2p_foreign },
+	{ .name = "xen_ldt", .fn = t_ldt },
+	{ .name = "xen_event_held_enable", .fn = t_event_enable },
+	{ .name = "xen_event_held_restore", .fn = t_event_restore },
+	{ .name = "xen_enable_slow_regs", .fn = t_enable_slow_regs },
+	{ .name = "xen_mmu_batch", .fn = t_mmu_batch },
+	{ .name = "xen_pt_readonly", .fn = t_pt_readonly },
+	{ .name = "xen_block_hypercall", .fn = t_block_hypercall },
+	{ .name = "xen_m2p_foreign", .fn = t_m2p_foreign },
 };
 KTEST_LIST(xen_selftests, xen_tests);

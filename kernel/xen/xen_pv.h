@@ -141,6 +141,10 @@ unsigned long xen_read_cr3(void);
 void xen_write_cr3(unsigned long pa);
 int xen_pt_write_now(unsigned long long *p, uint64_t v);
 int xen_mmuext(unsigned cmd, unsigned long arg);
+uint64_t xen_entry_ma(const unsigned long long *p);
+/* wx.c: W^X, the poker's alias of the text (platform.text_alias) */
+void xen_text_alias(unsigned long long *pte, uint64_t pa, unsigned n,
+		    uint64_t flags);
 void xen_mmu_init(uint64_t boot_root_pa);
 extern unsigned xen_mc_batches, xen_mc_queued;
 extern unsigned long xen_io_maps, xen_io_refused; /* DOMID_IO entries */

@@ -1,4 +1,4 @@
-/* selftest_probe_32.S: the register probes of selftest_probe.S for i386:
+/* selftest_probe_32.S: the register probes of selftest/probe.S for i386:
  * the eight general registers and the flags around one site or trap. */
 #include "core/asm.h"
 #include "pv/ops.h"

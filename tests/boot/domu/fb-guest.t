@@ -9,53 +9,29 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/../../.."
+. tests/boot/domu/tap.sh
 build=${BUILD:-build}
 kernel=$build/kernel/kernel.elf
-for f in "$kernel" "$build/tools/fbrender"; do
-	[ -x "$f" ] || { echo "Bail out! $f missing (make)"; exit 1; }
-done
-
+tap_need qemu-system-x86_64 cpio gzip apt-get dpkg-deb
+tap_built "$kernel" "$build/tools/fbrender"
 out=$build/domu-bed/runs/fb-guest-t
 rm -rf "$out"
-mkdir -p "$out"
-n=0
-say() { # say ok|not ok DESCRIPTION
-	n=$((n + 1))
-	echo "$1 $n - $2"
-}
-
-log=$out/run-domu.stderr
-set +e
-scripts/run-domu --quiet --qemu --timeout 500 --out "$out" \
-	--guest "pv=$kernel:selftest" --test fb-screen:pv --test fb-nodm:pv \
-	2>"$log"
-rc=$?
-set -e
-
-if [ -f "$out/serial.log" ]; then
-	while IFS= read -r line; do
-		line=${line%$'\r'}
-		case $line in
-		"domu: ok "*) say ok "${line#domu: ok [0-9]* - }" ;;
-		"domu: not ok "*)
-			say "not ok" "${line#domu: not ok [0-9]* - }" ;;
-		"domu: # "*) echo "${line#domu: }" ;;
-		esac
-	done < <(grep -a '^domu: \(ok\|not ok\|#\) ' "$out/serial.log")
-fi
+tap_run_domu "$out" --qemu --timeout 500 \
+	--guest "pv=$kernel:selftest" --test fb-screen:pv --test fb-nodm:pv
+tap_serial "$out"
 
 # The screenshots against the host's rendering.
 glog=$out/guest-pv-fb.log
 if scripts/fb-shots "$out" "$glog" >"$out/fb-shots.txt" 2>&1; then r=ok; else r="not ok"; fi
 sed 's/^/# /' "$out/fb-shots.txt"
-say "$r" "every screenshot equals the host's rendering of the guest's text"
+tap_say "$r" "every screenshot equals the host's rendering of the guest's text"
 for shot in screen:800x600 resized:640x480; do
 	name=${shot%%:*}
 	want=${shot#*:}
 	got=$(head -c 20 "$out/$name.ppm" 2>/dev/null | tr '\n' ' ' |
 		awk '{ print $2 "x" $3 }' || true)
 	[ "$got" = "$want" ] && r=ok || r="not ok"
-	say "$r" "$name.ppm is $want (got '$got')"
+	tap_say "$r" "$name.ppm is $want (got '$got')"
 done
 # What the first screenshot shows: the live screen, `sites` and its output.
 txt=$out/screen.txt
@@ -64,17 +40,12 @@ for re in "row 00 1+ \| pvkernel on xen-pv-domu, domain pv-fb" \
 	"selftests: [0-9]+ pass, 0 fail   RESULT: PASS" \
 	"\|(pv> )?sites +\|" "sites: ([0-9]+) of \\1 hold their planned bytes"; do
 	grep -Eq -- "$re" "$txt" 2>/dev/null && r=ok || r="not ok"
-	say "$r" "screen.txt shows '$re'"
+	tap_say "$r" "screen.txt shows '$re'"
 done
 if [ -f "$out/screen.png" ]; then
 	cp "$out/screen.png" "$build/fb-screen.png"
 	echo "# screenshot: $build/fb-screen.png"
 fi
 
-if [ $rc = 0 ]; then
-	say ok "run-domu: $(cat "$out/result")"
-else
-	say "not ok" "run-domu: $(tail -n 1 "$log")"
-	sed 's/^/# /' "$log"
-fi
-echo "1..$n"
+tap_verdict "$out"
+tap_plan

@@ -11,28 +11,15 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/../../.."
+. tests/boot/domu/tap.sh
 build=${BUILD:-build}
 kernel=$build/kernel/kernel.elf
-if ! why=$(tests/lib/need qemu-system-x86_64 cpio gzip apt-get dpkg-deb); then
-	printf '1..1\nnot ok 1 - %s\n' "$why"
-	exit 1
-fi
-[ -x "$kernel" ] || { echo "Bail out! $kernel missing (make)"; exit 1; }
-
+tap_need qemu-system-x86_64 cpio gzip apt-get dpkg-deb
+tap_built "$kernel"
 out=$build/domu-bed/runs/pci-guest-t
-mkdir -p "$out"
-log=$out/run-domu.stderr
-set +e
-scripts/run-domu --quiet --edu --timeout 900 --out "$out" \
-	--guest "pv=$kernel" --test pci-edu:pv 2>"$log"
-rc=$?
-set -e
-TAP_FIRST=0 tests/boot/domu/tap-from-run "$out" "$rc" "$log" | tee "$out/tap"
-n=$(grep -Ec '^(not )?ok ' "$out/tap" || true)
-say() { # say ok|not ok DESCRIPTION
-	n=$((n + 1))
-	echo "$1 $n - $2"
-}
+tap_run_domu "$out" --edu --timeout 900 --guest "pv=$kernel" --test pci-edu:pv
+tap_serial "$out"
+tap_verdict "$out"
 
 glog=$out/guest-pv-pci.log
 # "edu: ... bar0 0xADDR at 0xVA (pte 0xPTE), ..." (edu_say_bound)
@@ -42,8 +29,8 @@ pte=$(echo "$bound" | sed -n 's/.*(pte 0x\([0-9a-f]*\)).*/\1/p')
 if [ -n "$bar" ] && [ -n "$pte" ] &&
 	[ $((0x$pte & 0x18)) = $((0x18)) ] && [ $((0x$pte & 1)) = 1 ] &&
 	[ $((0x$pte & 0xffffffffff000)) = $((0x$bar)) ]; then
-	say ok "BAR0's PTE 0x$pte: present, PCD|PWT, machine frame of 0x$bar"
+	tap_say ok "BAR0's PTE 0x$pte: present, PCD|PWT, machine frame of 0x$bar"
 else
-	say "not ok" "BAR0's PTE '${pte:-none}' (bar0 '${bar:-none}'): want present, PCD|PWT (0x18), the BAR's frame"
+	tap_say "not ok" "BAR0's PTE '${pte:-none}' (bar0 '${bar:-none}'): want present, PCD|PWT (0x18), the BAR's frame"
 fi
-echo "1..$n"
+tap_plan

@@ -11,36 +11,29 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/../../.."
+. tests/boot/domu/tap.sh
 build=${BUILD:-build}
 kernel=$build/kernel/kernel.elf
 pvpatch=$build/tools/pvpatch
-for f in "$kernel" "$pvpatch"; do
-	[ -x "$f" ] || { echo "Bail out! $f missing (make)"; exit 1; }
-done
-
+tap_need qemu-system-x86_64 cpio gzip apt-get dpkg-deb
+tap_built "$kernel" "$pvpatch"
 out=$build/domu-bed/runs/pv-mem-t
-mkdir -p "$out"
-log=$out/run-domu.stderr
-set +e
-scripts/run-domu --quiet --timeout 1800 --out "$out" \
+tap_run_domu "$out" --timeout 1800 \
 	--guest "pv=$kernel:selftest" --linux \
 	--test pv-balloon:pv --test pv-save:pv --test pv-save-ballooned:pv \
-	--test pv-checkpoint:pv --test linux-mem:linux 2>"$log"
-rc=$?
-set -e
-TAP_FIRST=0 tests/boot/domu/tap-from-run "$out" "$rc" "$log" | tee "$out/tap"
-n=$(grep -Ec '^(not )?ok ' "$out/tap" || true)
+	--test pv-checkpoint:pv --test linux-mem:linux
+tap_serial "$out"
+tap_verdict "$out"
 
 want=$("$pvpatch" --text-hash --backend xen "$kernel" 2>&1) ||
 	want="(pvpatch failed: $want)"
 for dom in pv-save pv-b48 pv-ckpt; do
 	hashes=$(tr -d '\r' <"$out/guest-$dom.log" 2>/dev/null |
 		sed -n 's/^suspend: text hash \([0-9a-f]*\), .*/\1/p' | sort -u)
-	n=$((n + 1))
 	if [ -n "$hashes" ] && [ "$hashes" = "$want" ]; then
-		echo "ok $n - $dom: text hash after each resume = pvpatch's $want"
+		tap_say ok "$dom: text hash after each resume = pvpatch's $want"
 	else
-		echo "not ok $n - $dom: text hashes after resume '$(echo $hashes)', pvpatch's $want"
+		tap_say "not ok" "$dom: text hashes after resume '$(echo $hashes)', pvpatch's $want"
 	fi
 done
-echo "1..$n"
+tap_plan

@@ -8,20 +8,20 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/../../.."
+. tests/boot/domu/tap.sh
 build=${BUILD:-build}
 kernel=$build/kernel/kernel.elf
-[ -f "$kernel" ] || { echo "Bail out! $kernel missing (make)"; exit 1; }
+tap_need qemu-system-x86_64 cpio gzip apt-get dpkg-deb
+tap_built "$kernel"
 out=$build/domu-bed/runs/pv-migrate-t
 mkdir -p "$out"
-log=$out/run-domu.stderr
-if ! xen=$(scripts/fetch-xen-src 2>"$log"); then
-	echo "not ok 1 - scripts/fetch-xen-src: $(tail -n 1 "$log")"
-	echo "1..1"
-	exit 0
+if ! xen=$(scripts/fetch-xen-src 2>"$out/fetch-xen-src.stderr"); then
+	tap_say "not ok" "scripts/fetch-xen-src: $(tail -n 1 "$out/fetch-xen-src.stderr")"
+	tap_plan
+	exit 1
 fi
-set +e
-scripts/run-domu --quiet --timeout 900 --out "$out" --xen "$xen" \
-	--guest "pv=$kernel" --test pv-migrate:pv 2>"$log"
-rc=$?
-set -e
-exec tests/boot/domu/tap-from-run "$out" "$rc" "$log"
+tap_run_domu "$out" --timeout 900 --xen "$xen" \
+	--guest "pv=$kernel" --test pv-migrate:pv
+tap_serial "$out"
+tap_verdict "$out"
+tap_plan

@@ -24,12 +24,13 @@ sub top {
 
 sub build_dir { return $ENV{BUILD} // top() . '/build' }
 
-# boot(kernel => FILE, qemu => [ARGS], cmdline => [WORDS]): runs the kernel
-# once.  Returns { status, out, lines, seconds, summary, result, ktap }.
+# boot(kernel => FILE, qemu => [ARGS], cmdline => [WORDS], timeout => S):
+# runs the kernel once (run-qemu's limit: S seconds, default its own).  Returns { status, out, lines, seconds, summary, result, ktap }.
 sub boot {
 	my (%o) = @_;
 	my $kernel = $o{kernel} // build_dir() . '/kernel/kernel.elf';
 	my @cmd = (top() . '/scripts/run-qemu', '--kernel', $kernel);
+	push @cmd, '--timeout', $o{timeout} if $o{timeout};
 	push @cmd, map { ('--qemu-arg', $_) } @{ $o{qemu} // [] };
 	push @cmd, '--', @{ $o{cmdline} // [] };
 	need('qemu-system-x86_64');

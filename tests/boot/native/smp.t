@@ -15,13 +15,14 @@ sub repatch_line {
 	return $l // '';
 }
 
-# Rounds per CPU count: one CPU takes the plain copy (nothing else runs);
-# with more, every round costs a few IPI syncs under TCG (~0.1 s at -smp 2,
-# ~0.4 s at -smp 4), so make check stays short.
-my %rounds = (1 => 1000, 2 => 100, 4 => 50);
+# 1000 rounds at every CPU count, as issue 17 asks: one CPU takes the
+# plain copy (nothing else runs); with more, every round costs a few IPI
+# syncs under TCG (about 25 s for the 1000 at -smp 2 and 60 s at -smp 4 on
+# an idle 2-core machine, 2.5 and 3.5 min under a load of 8).
+my %rounds = (1 => 1000, 2 => 1000, 4 => 1000);
 for my $n (1, 2, 4) {
 	my @cmd = ('selftest', $rounds{$n} ? ('repatch', $rounds{$n}) : ());
-	my $r = boot(qemu => ['-smp', $n], cmdline => \@cmd);
+	my $r = boot(qemu => ['-smp', $n], cmdline => \@cmd, timeout => 900);
 	check_pass($r, 1);
 	like($r->{out}, qr/^smp: $n of $n CPUs online, APs up in \d+ us/m,
 	     "-smp $n: $n CPUs online");
@@ -31,9 +32,14 @@ for my $n (1, 2, 4) {
 	like($r->{out}, qr/^# wx: write to text faulted at t_wx_text_write\+0x0 /m,
 	     "-smp $n: the write to text names func+off");
 	my @tlb = grep { $_->{name} =~ /:mm_tlb_shootdown$/ } @{ $r->{ktap} };
-	is(scalar(grep { $_->{ok} && ($n > 1 ? !$_->{skip} : $_->{skip}) } @tlb),
-	   3, $n > 1 ? "-smp $n: TLB shootdown by IPI in all three modes"
-		     : '-smp 1: no TLB shootdown to test');
+	if ($n > 1) {
+		is(scalar(grep { $_->{ok} && !$_->{skip} } @tlb), 3,
+		   "-smp $n: TLB shootdown by IPI in all three modes");
+	} else {
+		ok(!@tlb && $r->{out} =~
+			/^# not applicable: mm_tlb_shootdown: one CPU$/m,
+		   '-smp 1: the TLB shootdown test is named not applicable, not run');
+	}
 	next unless $rounds{$n};
 	like(repatch_line($r),
 	     qr/^repatch: rounds=$rounds{$n} sites=\d+ faults=0 wrong=0 ticks_per_round=\d+$/,

@@ -1,7 +1,7 @@
-/* selftest_sites.c: an oracle for the patched text that does not ask the
+/* selftest/sites.c: an oracle for the patched text that does not ask the
  * planner: it decodes a site and names the op's form its bytes take. */
 #include "core/platform.h"
-#include "core/selftest.h"
+#include "selftest/selftest.h"
 #include "insn.h"
 #include "pv/pvop.h"
 

@@ -1,4 +1,4 @@
-/* selftest_probe.S: register probes for the callee_regs selftest: every
+/* selftest/probe.S: register probes for the callee_regs selftest: every
  * general register and the flags set around one annotated site or trap. */
 #include "core/asm.h"
 #include "pv/ops.h"

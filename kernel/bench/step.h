@@ -1,4 +1,4 @@
-/* bench_step.h: instruction counting by single-step: RFLAGS.TF set around
+/* bench/step.h: instruction counting by single-step: RFLAGS.TF set around
  * a call, one #DB trap per instruction, counted by the trap handler. */
 #ifndef BENCH_STEP_H
 #define BENCH_STEP_H
@@ -27,7 +27,7 @@ uint64_t bench_step_count(bench_fn fn, void *arg, int *overflow);
 /* The harness's share of every count: a count of an empty function. */
 uint64_t bench_step_overhead(void);
 /* Steps so far in the running count (for code that is being counted),
- * and how many of them were shadow corrections (see bench_step.c). */
+ * and how many of them were shadow corrections (see bench/step.c). */
 uint64_t bench_step_now(void);
 uint64_t bench_step_fixes(void);
 /* syscall instructions (Xen PV hypercalls) stepped over in the count. */

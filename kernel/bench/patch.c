@@ -1,9 +1,9 @@
-/* bench_patch.c: what boot-time patching costs, in instructions: the real
+/* bench/patch.c: what boot-time patching costs, in instructions: the real
  * site table and backend, single-stepped, patching a shadow copy of text. */
 #include "core/kernel.h"
 #include "core/platform.h"
 #include "core/pvboot.h"
-#include "core/bench_insn.h"
+#include "bench/bench.h"
 #include "pv/pvcalls.h"
 
 /*

@@ -1,7 +1,7 @@
-/* selftest_patch.c: per-mode checks of the patched text: every site holds
+/* selftest/patch.c: per-mode checks of the patched text: every site holds
  * its op's form and the planner's bytes, sites keep the registers their
  * class promises.  PV=y only: a PV=n kernel has no sites. */
-#include "core/selftest.h"
+#include "selftest/selftest.h"
 #include "core/mm.h"
 #include "core/pvboot.h"
 #include "core/traps.h"
@@ -24,7 +24,7 @@ const struct pv_site *selftest_records(unsigned *n)
 
 /*
  * The form the text of one unit (a site, or a native site and its stub's
- * call) takes, read by the oracle in selftest_sites.c; *call_form: the
+ * call) takes, read by the oracle in selftest/sites.c; *call_form: the
  * stub call's, or -2 for a plain site.  Returns the records used.
  */
 static unsigned unit_form(const struct pv_site *r, unsigned left,
@@ -269,8 +269,8 @@ static int t_iret_regs(struct ktest_ctx *c)
 }
 
 static const struct ktest site_tests[] = {
-	{ "text_is_plan", t_text_is_plan },
-	{ "callee_regs", t_callee_regs },
-	{ "iret_regs", t_iret_regs },
+	{ .name = "text_is_plan", .fn = t_text_is_plan },
+	{ .name = "callee_regs", .fn = t_callee_regs },
+	{ .name = "iret_regs", .fn = t_iret_regs },
 };
 KTEST_LIST(selftest_site_tests, site_tests);

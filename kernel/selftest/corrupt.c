@@ -1,7 +1,7 @@
-/* selftest_corrupt.c: what the patcher must refuse: corrupted copies of a
+/* selftest/corrupt.c: what the patcher must refuse: corrupted copies of a
  * real site record, corrupted table headers, corrupted site bytes.  Each
  * time nothing is written and the site still computes the right value. */
-#include "core/selftest.h"
+#include "selftest/selftest.h"
 #include "core/mm.h"
 #include "core/pvboot.h"
 #include "pv/pvcalls.h"
@@ -225,9 +225,9 @@ static int t_text_hash_roundtrip(struct ktest_ctx *c)
 }
 
 static const struct ktest patch_tests[] = {
-	{ "corrupt_records", t_corrupt_records },
-	{ "corrupt_headers", t_corrupt_headers },
-	{ "corrupt_site_bytes", t_corrupt_site_bytes },
-	{ "text_hash_roundtrip", t_text_hash_roundtrip },
+	{ .name = "corrupt_records", .fn = t_corrupt_records },
+	{ .name = "corrupt_headers", .fn = t_corrupt_headers },
+	{ .name = "corrupt_site_bytes", .fn = t_corrupt_site_bytes },
+	{ .name = "text_hash_roundtrip", .fn = t_text_hash_roundtrip },
 };
 KTEST_LIST(selftest_patch_tests, patch_tests);

@@ -1,8 +1,8 @@
-/* bench_paths.c: the hot kernel paths the bench counts: each a noinline
+/* bench/paths.c: the hot kernel paths the bench counts: each a noinline
  * loop over the pv wrappers, the same source in the PV=y and PV=n builds. */
 #include "core/kernel.h"
 #include "core/mm.h"
-#include "core/bench_insn.h"
+#include "bench/bench.h"
 #include "pv/pvcalls.h"
 
 #ifdef __i386__

@@ -1,6 +1,6 @@
-/* selftest.c: the KTAP runner: every op test in each patch mode (sites
+/* selftest/selftest.c: the KTAP runner: every op test in each patch mode (sites
  * re-patched in between), then the patcher's own tests, one plan line. */
-#include "core/selftest.h"
+#include "selftest/selftest.h"
 #include "core/platform.h"
 #include "core/pvboot.h"
 #include "pv/pvcalls.h"
@@ -74,11 +74,35 @@ static void run_one(const struct ktest *t, const char *prefix,
 	}
 }
 
+static int applies(const struct ktest *t)
+{
+	return !t->why_not || !t->why_not();
+}
+
 static void run_list(const struct ktest_list *l, const char *prefix,
 		     struct ktest_ctx *c)
 {
 	for (unsigned i = 0; i < l->n; i++)
-		run_one(&l->tests[i], prefix, c);
+		if (applies(&l->tests[i]))
+			run_one(&l->tests[i], prefix, c);
+}
+
+/* The tests of l that apply here; names the others once, with why. */
+static unsigned plan_list(const struct ktest_list *l, unsigned *na)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < l->n; i++) {
+		const struct ktest *t = &l->tests[i];
+
+		if (applies(t)) {
+			n++;
+			continue;
+		}
+		printk("# not applicable: %s: %s\n", t->name, t->why_not());
+		++*na;
+	}
+	return n;
 }
 
 static const struct ktest_list *const per_mode[] = {
@@ -124,7 +148,7 @@ static int not_sealed(struct ktest_ctx *c)
 	return ktest_fail(c, "site table not sealed by elfscan");
 }
 
-static const struct ktest sealed_test[] = { { "sealed", not_sealed } };
+static const struct ktest sealed_test[] = { { .name = "sealed", .fn = not_sealed } };
 static KTEST_LIST(sealed_list, sealed_test);
 
 /*
@@ -173,16 +197,19 @@ void selftest_run(void)
 {
 	struct ktest_ctx c = { .first = 1 };
 	const struct ktest_list *patch = patch_tests();
-	unsigned total = patch ? patch->n : 0, modes_run = nr_modes();
+	unsigned total = 0, na = 0, modes_run = nr_modes();
 	unsigned long long t0 = pv_sched_clock();
 	/* Xen PV hook (issue 6): the platform's own tests, in every mode. */
 	const struct ktest_list *own = kernel_platform()->selftests;
 
+	printk("KTAP version 1\n");
 	for (unsigned l = 0; l < ARRAY_SIZE(per_mode); l++)
-		total += modes_run * per_mode[l]->n;
+		total += modes_run * plan_list(per_mode[l], &na);
 	if (own)
-		total += modes_run * own->n;
-	printk("KTAP version 1\n1..%u\n", total);
+		total += modes_run * plan_list(own, &na);
+	if (patch)
+		total += plan_list(patch, &na);
+	printk("1..%u\n", total);
 	for (unsigned i = 0; i < modes_run; i++) {
 		enter_mode(i, &c);
 		for (unsigned l = 0; l < ARRAY_SIZE(per_mode); l++)
@@ -193,6 +220,7 @@ void selftest_run(void)
 	}
 	if (patch)
 		run_list(patch, "patch:", &c);
-	printk("# selftests: %u pass, %u fail, %u skip in %llu ms\n", nr_pass,
-	       nr_fail, nr_skip, (pv_sched_clock() - t0) / 1000000);
+	printk("# selftests: %u pass, %u fail, %u skip, %u not applicable in "
+	       "%llu ms\n", nr_pass, nr_fail, nr_skip, na,
+	       (pv_sched_clock() - t0) / 1000000);
 }

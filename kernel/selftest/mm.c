@@ -1,7 +1,7 @@
-/* selftest_mm.c: page-table ops on a test address: map, remap, unmap and
+/* selftest/mm.c: page-table ops on a test address: map, remap, unmap and
  * write-protect a page through the mmu ops, and catch the faults that must
  * follow (the probes' exception-table landing pads record them). */
-#include "core/selftest.h"
+#include "selftest/selftest.h"
 #include "core/mm.h"
 #include "core/traps.h"
 #include "pv/pvcalls.h"
@@ -182,8 +182,6 @@ static int t_wx_text_write(struct ktest_ctx *c)
 	unsigned before = trap_last_fixup.count;
 	char where[96];
 
-	if (!paging_text_ro())
-		return ktest_skip(c, "text writable on this platform");
 	KTEST_EXPECT(c, probe_write_u64(p, v) == -PV_EFAULT,
 		     "a write to text did not fault");
 	ksym_format(where, sizeof(where), trap_last_fixup.cr2);
@@ -227,8 +225,6 @@ static int t_wx_data_exec(struct ktest_ctx *c)
 {
 	char where[96];
 
-	if (!pte_nx)
-		return ktest_skip(c, "no NX on this platform or CPU");
 	KTEST_EXPECT(c, probe_exec() == -PV_EFAULT,
 		     "executing data did not fault");
 	ksym_format(where, sizeof(where), trap_last_fixup.rip);
@@ -278,8 +274,6 @@ static int t_tlb_shootdown(struct ktest_ctx *c)
 	struct test_map m = { 0 };
 	int r;
 
-	if (smp_nr_cpus() < 2)
-		return ktest_skip(c, "one CPU");
 	r = map_setup(c, &m);
 	if (!r)
 		r = others_read(c, PATTERN1, "first");
@@ -294,14 +288,35 @@ static int t_tlb_shootdown(struct ktest_ctx *c)
 	return r;
 }
 
-static const struct ktest mm_tests[] = {
-	{ "mm_tlb_shootdown", t_tlb_shootdown },
+/* Where a claim does not hold, why (the test is then not run). */
+static const char *one_cpu(void)
+{
+	return smp_nr_cpus() < 2 ? "one CPU" : NULL;
+}
+
 #ifdef __x86_64__
-	{ "wx_text_write", t_wx_text_write },
-	{ "wx_data_exec", t_wx_data_exec },
+static const char *text_writable(void)
+{
+	return paging_text_ro() ? NULL :
+		"text writable: this platform has no way to alias it";
+}
+
+static const char *no_nx(void)
+{
+	return pte_nx ? NULL : "no NX on this platform or CPU";
+}
 #endif
-	{ "mm_map_remap", t_map_remap },
-	{ "mm_unmap_fault", t_unmap_fault },
-	{ "mm_readonly_fault", t_readonly_fault },
+
+static const struct ktest mm_tests[] = {
+	{ .name = "mm_tlb_shootdown", .fn = t_tlb_shootdown,
+	  .why_not = one_cpu },
+#ifdef __x86_64__
+	{ .name = "wx_text_write", .fn = t_wx_text_write,
+	  .why_not = text_writable },
+	{ .name = "wx_data_exec", .fn = t_wx_data_exec, .why_not = no_nx },
+#endif
+	{ .name = "mm_map_remap", .fn = t_map_remap },
+	{ .name = "mm_unmap_fault", .fn = t_unmap_fault },
+	{ .name = "mm_readonly_fault", .fn = t_readonly_fault },
 };
 KTEST_LIST(selftest_mm_tests, mm_tests);

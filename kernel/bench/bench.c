@@ -1,10 +1,10 @@
-/* bench.c: the `bench` flag: instructions per iteration of the hot paths,
+/* bench/bench.c: the `bench` flag: instructions per iteration of the hot paths,
  * counted by single-step, in each patch mode; then the patch cost. */
 #include "core/kernel.h"
 #include "core/platform.h"
 #include "core/pvboot.h"
-#include "core/selftest.h"
-#include "core/bench_insn.h"
+#include "selftest/selftest.h"
+#include "bench/bench.h"
 #include "pv/pvcalls.h"
 #include "pv/sites.h"
 

@@ -1,7 +1,7 @@
-/* selftest_ops.c: per-op KTAP tests, run in every patch mode: each op must
+/* selftest/ops.c: per-op KTAP tests, run in every patch mode: each op must
  * give the same observable result through an indirect call, a direct call
  * and its inline form.  Values seen in the first mode are the reference. */
-#include "core/selftest.h"
+#include "selftest/selftest.h"
 #include "core/mm.h"
 #include "core/platform.h"
 #include "core/traps.h"
@@ -228,7 +228,7 @@ static int t_load_sp0(struct ktest_ctx *c)
  * wbinvd and io_delay change nothing a program can read, so what is
  * checked is what they may not do (lose memory written before them, stop
  * the clock) and, patched, that each site is the op in the form its mode
- * wants (selftest_patch.c).
+ * wants (selftest/patch.c).
  */
 static int t_io_delay_wbinvd(struct ktest_ctx *c)
 {
@@ -392,21 +392,21 @@ static int t_iret(struct ktest_ctx *c)
 }
 
 static const struct ktest op_tests[] = {
-	{ "irq_flags", t_irq_flags },
-	{ "cpuid", t_cpuid },
-	{ "read_cr", t_read_cr },
-	{ "write_cr", t_write_cr },
-	{ "msr", t_msr },
-	{ "msr_safe", t_msr_safe },
-	{ "tsc", t_tsc },
-	{ "descriptors", t_descriptors },
-	{ "load_sp0", t_load_sp0 },
-	{ "io_delay_wbinvd", t_io_delay_wbinvd },
-	{ "swapgs", t_swapgs },
-	{ "clocks", t_clocks },
-	{ "lock", t_lock },
-	{ "console_write", t_console },
-	{ "pte_encode", t_pte_encode },
-	{ "iret", t_iret },
+	{ .name = "irq_flags", .fn = t_irq_flags },
+	{ .name = "cpuid", .fn = t_cpuid },
+	{ .name = "read_cr", .fn = t_read_cr },
+	{ .name = "write_cr", .fn = t_write_cr },
+	{ .name = "msr", .fn = t_msr },
+	{ .name = "msr_safe", .fn = t_msr_safe },
+	{ .name = "tsc", .fn = t_tsc },
+	{ .name = "descriptors", .fn = t_descriptors },
+	{ .name = "load_sp0", .fn = t_load_sp0 },
+	{ .name = "io_delay_wbinvd", .fn = t_io_delay_wbinvd },
+	{ .name = "swapgs", .fn = t_swapgs },
+	{ .name = "clocks", .fn = t_clocks },
+	{ .name = "lock", .fn = t_lock },
+	{ .name = "console_write", .fn = t_console },
+	{ .name = "pte_encode", .fn = t_pte_encode },
+	{ .name = "iret", .fn = t_iret },
 };
 KTEST_LIST(selftest_op_tests, op_tests);

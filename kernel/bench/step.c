@@ -1,8 +1,8 @@
-/* bench_step.c: counts the instructions a function executes by single-step
+/* bench/step.c: counts the instructions a function executes by single-step
  * (#DB after each one while RFLAGS.TF is set): exact and deterministic. */
 #include "core/kernel.h"
 #include "core/traps.h"
-#include "core/bench_step.h"
+#include "bench/step.h"
 
 #define RFLAGS_TF 0x100ull
 

@@ -1,10 +1,10 @@
-/* bench_insn.h: the in-guest instruction-count bench: the hot paths it
- * counts (bench_paths.c) and the boot-time patch cost (bench_patch.c). */
-#ifndef BENCH_INSN_H
-#define BENCH_INSN_H
+/* bench/bench.h: the in-guest instruction-count bench: the hot paths it
+ * counts (bench/paths.c) and the boot-time patch cost (bench/patch.c). */
+#ifndef BENCH_BENCH_H
+#define BENCH_BENCH_H
 
 #include <stdint.h>
-#include "core/bench_step.h"
+#include "bench/step.h"
 
 /* What a path's loop gets: its iteration count and the scratch page. */
 struct bench_arg {
@@ -24,13 +24,13 @@ struct bench_path {
 extern const struct bench_path bench_paths[];
 extern const unsigned bench_nr_paths;
 
-/* bench_paths.c: the scratch page mapped at a->va, or an error. */
+/* bench/paths.c: the scratch page mapped at a->va, or an error. */
 int bench_map_scratch(struct bench_arg *a);
 void bench_unmap_scratch(struct bench_arg *a);
 
 #ifndef PV_NO_PARAVIRT
-/* bench_patch.c: prints the bench-patch lines (instructions per site of
+/* bench/patch.c: prints the bench-patch lines (instructions per site of
  * the patch pass, single-stepped into a shadow copy of the text). */
 void bench_patch_cost(const char *platform);
 #endif
-#endif /* BENCH_INSN_H */
+#endif /* BENCH_BENCH_H */

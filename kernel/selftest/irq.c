@@ -1,6 +1,6 @@
-/* selftest_irq.c: interrupts through the ops: timer ticks are delivered
+/* selftest/irq.c: interrupts through the ops: timer ticks are delivered
  * while enabled, held while masked, and delivered once the flag is back. */
-#include "core/selftest.h"
+#include "selftest/selftest.h"
 #include "core/platform.h"
 #include "pv/pvcalls.h"
 
@@ -103,10 +103,10 @@ static int t_safe_halt(struct ktest_ctx *c)
 }
 
 static const struct ktest irq_tests[] = {
-	{ "irq_delivered", t_delivered },
-	{ "irq_masked", t_masked },
-	{ "irq_save_restore", t_save_restore },
-	{ "halt", t_halt },
-	{ "safe_halt", t_safe_halt },
+	{ .name = "irq_delivered", .fn = t_delivered },
+	{ .name = "irq_masked", .fn = t_masked },
+	{ .name = "irq_save_restore", .fn = t_save_restore },
+	{ .name = "halt", .fn = t_halt },
+	{ .name = "safe_halt", .fn = t_safe_halt },
 };
 KTEST_LIST(selftest_irq_tests, irq_tests);
