@@ -8,34 +8,30 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/../../.."
+. tests/boot/domu/tap.sh
 build=${BUILD:-build}
 kernel=$build/i386/kernel/kernel.elf
-[ -f "$kernel" ] || { echo "Bail out! $kernel missing (make)"; exit 1; }
+tap_need qemu-system-x86_64 cpio gzip apt-get dpkg-deb
+tap_built "$kernel"
 out=$build/domu-bed/runs/pv32-guest-t
 mkdir -p "$out"
-log=$out/run-domu.stderr
-if ! xen=$(scripts/fetch-xen-src 2>"$log"); then
-	echo "not ok 1 - scripts/fetch-xen-src: $(tail -n 1 "$log")"
-	echo "1..1"
-	exit 0
+if ! xen=$(scripts/fetch-xen-src 2>"$out/fetch-xen-src.stderr"); then
+	tap_say "not ok" "scripts/fetch-xen-src: $(tail -n 1 "$out/fetch-xen-src.stderr")"
+	tap_plan
+	exit 1
 fi
-set +e
-scripts/run-domu --quiet --timeout 600 --out "$out" --xen "$xen" \
-	--guest "pv32=$kernel" --test "boot:pv32,xen32: entry checks pass,90" \
-	2>"$log"
-rc=$?
-set -e
-TAP_FIRST=0 tests/boot/domu/tap-from-run "$out" "$rc" "$log" | tee "$out/tap"
-n=$(grep -c '^\(not \)\{0,1\}ok ' "$out/tap" || true)
+tap_run_domu "$out" --timeout 600 --xen "$xen" --guest "pv32=$kernel" \
+	--test "boot:pv32,xen32: entry checks pass,90"
+tap_serial "$out"
+tap_verdict "$out"
 
-glog=$out/guest-pv32.log
-lines=$( [ -f "$glog" ] && tr -d '\r' <"$glog" || true)
+lines=$( [ -f "$out/guest-pv32.log" ] && tr -d '\r' <"$out/guest-pv32.log" ||
+	true)
 expect() { # expect ERE DESCRIPTION: one check on the guest's console
-	n=$((n + 1))
 	if grep -Eq -- "$1" <<<"$lines"; then
-		echo "ok $n - pv32: $2"
+		tap_say ok "pv32: $2"
 	else
-		echo "not ok $n - pv32: $2 (no line matching /$1/ in $glog)"
+		tap_say "not ok" "pv32: $2 (no line matching /$1/)"
 	fi
 }
 expect '^xen32: xen-3\.0-x86_32p, domU, [0-9]+ pages, ring 1 \(cs e019\)$' \
@@ -50,10 +46,9 @@ expect '^xen32: trap: int3 bounced to ring 1 \(cs e019\), eip xen32_int3_probe\+
 	'int3 bounced to ring 1 and back'
 expect '^xen32: events: VIRQ_TIMER port [0-9]+, 10 ticks, [0-9]+ upcalls, [0-9]+ blocks in [0-9]+ ms$' \
 	'VIRQ_TIMER: 10 ticks through the upcall'
-n=$((n + 1))
 if grep -q '^xen32: error' <<<"$lines"; then
-	echo "not ok $n - pv32: no entry check failed"
+	tap_say "not ok" "pv32: no entry check failed"
 else
-	echo "ok $n - pv32: no entry check failed"
+	tap_say ok "pv32: no entry check failed"
 fi
-echo "1..$n"
+tap_plan
