@@ -45,7 +45,7 @@ static void __attribute__((noreturn)) xen32_stop(void)
 		(void)HYPERVISOR_sched_op(SCHEDOP_shutdown, &sd);
 }
 
-static unsigned xen32_ring(void)
+static unsigned xen32_cs(void)
 {
 	unsigned cs;
 
@@ -75,7 +75,8 @@ static const uint64_t *xen32_l2(uint64_t l3e)
 static int xen32_report_tables(void)
 {
 	const uint64_t *l3 = (const uint64_t *)xen32_si.pt_base, *l2;
-	unsigned first = (unsigned)((xen32_m2p.v_start - 0xc0000000ul) >>
+	/* slot 3 maps from 3 GiB, where the kernel's map starts too */
+	unsigned first = (unsigned)((xen32_m2p.v_start - KERNEL_VIRT_BASE) >>
 				    XEN32_L2_SHIFT), xen = 0;
 
 	for (unsigned i = 0; i < XEN32_L3_SLOTS; i++)
@@ -110,7 +111,7 @@ static void xen32_report_start_info(void)
 	magic[sizeof(xen32_si.magic)] = 0;
 	printk("xen32: %s, %s, %lu pages, ring %u (cs %x)\n", magic,
 	       xen32_si.flags & SIF_INITDOMAIN ? "dom0" : "domU",
-	       xen32_si.nr_pages, xen32_ring() & XEN32_RING_MASK, xen32_ring());
+	       xen32_si.nr_pages, xen32_cs() & XEN32_RING_MASK, xen32_cs());
 	printk("xen32: pt_base %lx(VA), %lu pt frames, mfn_list %lx(VA)\n",
 	       xen32_si.pt_base, xen32_si.nr_pt_frames, xen32_si.mfn_list);
 }
