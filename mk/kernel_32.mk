@@ -31,6 +31,11 @@ I386_PV_SRCS := core/pvboot.c selftest/corrupt.c native/ops.c \
 	arch/i386/irq_32.S $(addprefix paravirt/,insn.c nops.c emit.c \
 	prefix.c pair.c inline.c plan.c hcall.c poke.c table.c backend.c hash.c \
 	names.c)
+# The Xen PV32 entry (issue 16, stage 2): notes, ring-1 entry, hypercall
+# page; it checks Xen's layout and stops (docs/i386.md).
+I386_PV_SRCS += boot/xen_notes.S arch/i386/xen_head_32.S \
+	arch/i386/xen_start_32.c arch/i386/xen_events_32.c \
+	arch/i386/xen_entry_32.S arch/i386/xen_console_32.c
 I386_NOPV_SRCS := core/pvboot_nopv.c paravirt/hash.c paravirt/names.c
 
 I386_KDIR := $(BUILD)/i386/kernel
@@ -95,6 +100,11 @@ ALL += $(I386_IMAGES)
 i386: $(I386_IMAGES)
 
 TESTS += $(addprefix tests/boot/i386/,modes.t pv-n.t fault.t mem-2g.t bench.t) tests/tools/elf32.t
+# The Xen PV32 entry (issue 16, stage 2): run-xen boots the source-built
+# PV32 Xen (scripts/fetch-xen-src) for the ELF32 image.
+TESTS += tests/boot/xen-i386/entry.t
+# The same entry as a PV32 DomU, created by xl in the DomU bed (mk/domu.mk).
+TESTS += tests/boot/domu/pv32-guest.t
 
 # make ARCH=i386: the i386 images alone.
 ifeq ($(ARCH),i386)

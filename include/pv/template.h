@@ -46,9 +46,10 @@
  * The hypercall instructions a platform names for the planner's inline
  * hypercalls (struct pv_backend's hcall_insn), as C strings: Xen PV's
  * syscall; under Xen HVM/PVH vmcall on Intel, vmmcall on AMD (what Xen's
- * own hypercall page holds on each vendor).
+ * own hypercall page holds on each vendor); a 32-bit PV guest's int $0x82.
  */
 #define PV_HCALL_INSN_SYSCALL "\x0f\x05"
+#define PV_HCALL_INSN_INT82 "\xcd\x82"
 #define PV_HCALL_INSN_VMCALL "\x0f\x01\xc1"
 #define PV_HCALL_INSN_VMMCALL "\x0f\x01\xd9"
 

@@ -21,11 +21,24 @@ XEN_PV_NOTE XEN_ELFNOTE_GUEST_OS, .asciz, "pvrt"
 XEN_PV_NOTE XEN_ELFNOTE_GUEST_VERSION, .asciz, "1"
 XEN_PV_NOTE XEN_ELFNOTE_XEN_VERSION, .asciz, "xen-3.0"
 XEN_PV_NOTE XEN_ELFNOTE_LOADER, .asciz, "generic"
-/* Linked at -2 GiB + physical address: virtual = VIRT_BASE + paddr. */
-XEN_PV_NOTE XEN_ELFNOTE_VIRT_BASE, .quad, 0xffffffff80000000
-XEN_PV_NOTE XEN_ELFNOTE_PADDR_OFFSET, .quad, 0
-XEN_PV_NOTE XEN_ELFNOTE_ENTRY, .quad, startup_xen
-XEN_PV_NOTE XEN_ELFNOTE_HYPERCALL_PAGE, .quad, hypercall_page
+/*
+ * Linked at VIRT_BASE + physical address (-2 GiB; i386: 3 GiB, its
+ * arch/i386/layout_32.h): Xen computes virtual = paddr + VIRT_BASE -
+ * PADDR_OFFSET from the program headers' physical addresses, so the offset
+ * is 0.  Address notes are one word of the image's class (Xen reads 4 or
+ * 8 bytes by descsz).
+ */
+#ifdef __i386__
+#define XEN_NOTE_WORD .long
+#define XEN_NOTE_VIRT_BASE 0xc0000000
+#else
+#define XEN_NOTE_WORD .quad
+#define XEN_NOTE_VIRT_BASE 0xffffffff80000000
+#endif
+XEN_PV_NOTE XEN_ELFNOTE_VIRT_BASE, XEN_NOTE_WORD, XEN_NOTE_VIRT_BASE
+XEN_PV_NOTE XEN_ELFNOTE_PADDR_OFFSET, XEN_NOTE_WORD, 0
+XEN_PV_NOTE XEN_ELFNOTE_ENTRY, XEN_NOTE_WORD, startup_xen
+XEN_PV_NOTE XEN_ELFNOTE_HYPERCALL_PAGE, XEN_NOTE_WORD, hypercall_page
 /* Page tables stay read-only and go through mmu_update (no shadowing). */
 XEN_PV_NOTE XEN_ELFNOTE_FEATURES, .asciz, "!writable_page_tables"
 /* Without XENFEAT_dom0 here Xen's PV dom0 builder refuses the image. */

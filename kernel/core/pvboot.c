@@ -267,10 +267,32 @@ static void patch_hcall_sites(void)
 	}
 	printk("pv: hypercall sites: %u, inline %u (mov $nr,%%eax; %s), "
 	       "refused %u%s\n", hcall_stats.sites, hcall_stats.inline_,
+	       backend.hcall_insn[0] == 0xcd ? "int $0x82" :
 	       backend.hcall_insn_len == 2 ? "syscall" :
 	       backend.hcall_insn[2] == 0xd9 ? "vmmcall" : "vmcall",
 	       hcall_stats.refused, err ? " (bad table)" : "");
 }
+
+#ifdef __i386__
+/*
+ * The i386 Xen PV32 entry (arch/i386/xen_start_32.c) stops before
+ * kernel_main: its hypercall sites are made inline here, in full mode, for
+ * a backend that has only a hypercall page and instruction.
+ */
+int pvboot_patch_hcalls(const void *page, const char *insn,
+			struct pv_hcall_stats *st)
+{
+	struct pv_backend be = { .name = "xen-pv32-entry" };
+
+	be.hypercall_page = (uint64_t)(uintptr_t)page;
+	be.hcall_insn_len = (uint8_t)strlen(insn);
+	memcpy(be.hcall_insn, insn, be.hcall_insn_len);
+	return pv_patch_hcall_sites(
+		(uint64_t)(uintptr_t)__pv_hcall_sites_start,
+		(uint64_t)(uintptr_t)__pv_hcall_sites_end, &be, &kmem,
+		PV_PATCH_FULL, st);
+}
+#endif
 
 /*
  * Patches every site for pf's backend in the mode the command line asks.

@@ -97,6 +97,8 @@ void pv_emit_indirect(uint8_t *dst, uint64_t addr, uint64_t ops_addr,
 /* x86 register numbers of the C and the Xen hypercall argument registers */
 static const uint8_t c_args[5] = { 7, 6, 2, 1, 8 };   /* rdi rsi rdx rcx r8 */
 static const uint8_t hc_args[5] = { 7, 6, 2, 10, 8 }; /* rdi rsi rdx r10 r8 */
+/* Xen's 32-bit ABI (`int $0x82`): ebx ecx edx esi edi. */
+static const uint8_t hc_args32[5] = { 3, 1, 2, 6, 7 };
 
 static unsigned mov_rr(uint8_t *b, unsigned dst, unsigned src)
 {
@@ -106,7 +108,8 @@ static unsigned mov_rr(uint8_t *b, unsigned dst, unsigned src)
 	return 3;
 }
 
-/* The shortest load of a 32-bit constant, sign-extended to 64 bits. */
+/* The shortest load of a 32-bit constant, sign-extended to 64 bits (in
+ * 32-bit code: b8+r imm32 for any value, no REX). */
 static unsigned mov_ri(uint8_t *b, unsigned reg, int32_t k)
 {
 	unsigned n = 0;
@@ -118,7 +121,7 @@ static unsigned mov_ri(uint8_t *b, unsigned reg, int32_t k)
 		b[n++] = (uint8_t)(0xc0 | (reg & 7) << 3 | (reg & 7));
 		return n;
 	}
-	if (k > 0) {
+	if (k > 0 || pv_code_mode == PV_MODE_32) {
 		if (reg >= 8)
 			b[n++] = 0x41;
 		b[n++] = (uint8_t)(0xb8 + (reg & 7));
@@ -143,15 +146,22 @@ int pv_emit_hypercall(uint8_t *dst, unsigned max, unsigned nr, unsigned nargs,
 	uint8_t b[64];
 	unsigned n = 0;
 
-	/* The 64-bit Xen ABI only: a 32-bit guest has no syscall form. */
+	/*
+	 * 32-bit code: constants only.  The regparm argument registers overlap
+	 * the hypercall's (%eax carries nr, %ecx and %edx swap places), so an
+	 * op that passes its C arguments stays a call into the page.
+	 */
+	const uint8_t *hc = pv_code_mode == PV_MODE_32 ? hc_args32 : hc_args;
+
 	if (nargs + nconst > 5 || nconst > PV_HCALL_MAX_CONST || !insn_len ||
-	    insn_len > PV_HCALL_INSN_MAX || pv_code_mode != PV_MODE_64)
+	    insn_len > PV_HCALL_INSN_MAX ||
+	    (pv_code_mode == PV_MODE_32 && nargs))
 		return -PV_EINVAL;
 	for (unsigned i = nargs; i-- > 0;)
-		if (c_args[i] != hc_args[i + nconst])
-			n += mov_rr(b + n, hc_args[i + nconst], c_args[i]);
+		if (c_args[i] != hc[i + nconst])
+			n += mov_rr(b + n, hc[i + nconst], c_args[i]);
 	for (unsigned j = 0; j < nconst; j++)
-		n += mov_ri(b + n, hc_args[j], konst[j]);
+		n += mov_ri(b + n, hc[j], konst[j]);
 	n += mov_ri(b + n, 0, (int32_t)nr);
 	for (unsigned i = 0; i < insn_len; i++)
 		b[n++] = insn[i];

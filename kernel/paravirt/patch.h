@@ -198,8 +198,9 @@ void pv_emit_indirect(uint8_t *dst, uint64_t addr, uint64_t ops_addr,
 int pv_emit_call(uint8_t *dst, uint64_t addr, uint64_t target);
 /* A hypercall inline: args moved into the hypercall registers, constants
  * loaded, mov $nr,%eax, then the backend's instruction (insn, insn_len
- * bytes: syscall for Xen PV, vmcall or vmmcall for PVH).  Bytes written,
- * or -PV_E2BIG over max, -PV_EINVAL for no instruction. */
+ * bytes: syscall for Xen PV, vmcall or vmmcall for PVH; in 32-bit code
+ * int $0x82, constants only).  Bytes written, or -PV_E2BIG over max,
+ * -PV_EINVAL for no instruction or C arguments in 32-bit code. */
 int pv_emit_hypercall(uint8_t *dst, unsigned max, unsigned nr, unsigned nargs,
 		      unsigned nconst, const int32_t *konst,
 		      const uint8_t *insn, unsigned insn_len);

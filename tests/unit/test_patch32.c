@@ -1,6 +1,6 @@
 /* test_patch32.c: the patcher's production code on i386 code (pv_code_mode
  * 32): the absolute indirect call, rel32 across 4 GiB, regparm clobbers,
- * bodies copied without relocation, no 64-bit hypercall form. */
+ * bodies copied without relocation, the int $0x82 hypercall form. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -150,7 +150,8 @@ static void test_bodies(void **st)
 	       sizeof(be.op[PV_OP_load_sp0].body));
 }
 
-/* The inline hypercall form is the 64-bit ABI's syscall: never in 32-bit. */
+/* C arguments never become an inline hypercall in 32-bit code: regparm's
+ * registers overlap Xen's 32-bit ones (%eax is nr). */
 static void test_no_syscall_hypercall(void **st)
 {
 	static const uint8_t syscall_insn[] = { 0x0f, 0x05 };
@@ -166,6 +167,35 @@ static void test_no_syscall_hypercall(void **st)
 	pv_code_mode = PV_MODE_32;
 }
 
+/* Xen's 32-bit ABI: constants in %ebx %ecx ..., mov $nr,%eax, int $0x82;
+ * no REX byte anywhere (a negative constant is b8+r imm32). */
+static void test_int82_hypercall(void **st)
+{
+	static const uint8_t int82[] = { 0xcd, 0x82 };
+	static const int32_t k[2] = { 1, 0 };
+	static const int32_t kneg[1] = { -2 };
+	static const uint8_t want[] = { 0xbb, 1, 0, 0, 0, 0x31, 0xc9, 0xb8, 29,
+					0, 0, 0, 0xcd, 0x82 };
+	static const uint8_t want_neg[] = { 0xbb, 0xfe, 0xff, 0xff, 0xff,
+					    0xb8, 3, 0, 0, 0, 0xcd, 0x82 };
+	static const uint8_t want_site[] = { 0xb8, 18, 0, 0, 0, 0xcd, 0x82 };
+	uint8_t b[32];
+
+	(void)st;
+	assert_int_equal(pv_emit_hypercall(b, sizeof(b), 29, 0, 2, k, int82, 2),
+			 (int)sizeof(want));
+	assert_memory_equal(b, want, sizeof(want));
+	assert_int_equal(pv_emit_hypercall(b, sizeof(b), 3, 0, 1, kneg, int82,
+					   2),
+			 (int)sizeof(want_neg));
+	assert_memory_equal(b, want_neg, sizeof(want_neg));
+	/* a hypercall site (arguments already in place): 7 of its 8 bytes */
+	assert_int_equal(pv_emit_hypercall(b, 8, 18, 0, 0, NULL, int82, 2), 7);
+	assert_memory_equal(b, want_site, sizeof(want_site));
+	assert_int_equal(pv_emit_hypercall(b, 6, 18, 0, 0, NULL, int82, 2),
+			 -PV_E2BIG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -177,6 +207,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bodies, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_syscall_hypercall,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_int82_hypercall, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests_name("patch32", tests, NULL, NULL);
