@@ -77,6 +77,14 @@ int cmdloop_add_idle(void (*fn)(void))
 	return -PV_ENOSPC;
 }
 
+/* The idle hooks once: also between the rounds of a long command (the
+ * `repatch` stress, so that vCPU hotplug goes on while it runs). */
+void cmdloop_idle(void)
+{
+	for (unsigned i = 0; i < MAX_IDLE && idle[i]; i++)
+		idle[i]();
+}
+
 void cmdloop_default_on(void)
 {
 	default_on = 1;
@@ -101,8 +109,7 @@ static int getc_wait(void)
 	for (;;) {
 		int c;
 
-		for (unsigned i = 0; i < MAX_IDLE && idle[i]; i++)
-			idle[i]();
+		cmdloop_idle();
 		c = console_getc();
 		if (c >= 0)
 			return c;

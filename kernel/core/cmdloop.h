@@ -23,6 +23,8 @@ struct cmdloop_cmd {
 int cmdloop_register(const struct cmdloop_cmd *c);
 /* Called whenever the waiting loop wakes up (xenbus_poll on a DomU). */
 int cmdloop_add_idle(void (*fn)(void));
+/* Runs the idle hooks once (long commands call it between steps). */
+void cmdloop_idle(void);
 void cmdloop_default_on(void);
 int cmdloop_wanted(int pass);
 /* Prints the closing lines for pass, then reads and runs commands. */

@@ -66,7 +66,8 @@ static void stress(unsigned cpu)
 	unsigned k = 0;
 
 	s->running = 1;
-	while (!stress_stop) {
+	/* also ends when the CPU is asked to leave (vCPU hotplug) */
+	while (!stress_stop && !smp_percpu[cpu].leave) {
 		unsigned long bad = check_irq(), bad_pte;
 
 		s->wrong_irq += bad;
@@ -146,6 +147,8 @@ static void rounds(unsigned n, struct repatch_result *r)
 
 		r->bad_rounds += err || ps.refused;
 		r->sites = ps.sites;
+		/* between rounds: a store watch may bring vCPUs up or down */
+		cmdloop_idle();
 	}
 	r->ticks = n ? (__native_read_tsc() - t0) / n : 0;
 	if (st->mode != boot)
@@ -159,8 +162,10 @@ static void stress_stop_all(struct repatch_result *r)
 	unsigned long incs = 0;
 
 	stress_stop = 1;
+	/* every CPU that ran the stress: one may have left since, another
+	 * come up after the stress began (and joined it, or not) */
 	for (unsigned c = 1; c < SMP_MAX_CPUS; c++) {
-		if (!smp_percpu[c].online)
+		if (!sc[c].running)
 			continue;
 		while (!sc[c].finished && pv_sched_clock() < end)
 			__native_pause();
@@ -235,9 +240,11 @@ int repatch_run(unsigned n, int plain)
 		halts0 += smp_percpu[c].lock_halts;
 		kicks0 += smp_percpu[c].lock_kicks;
 	}
+	/* every CPU, online or not: a vCPU brought up between rounds joins
+	 * the stress (hotplug; natively the count is fixed) */
 	for (unsigned c = 1; c < SMP_MAX_CPUS; c++) {
 		smp_percpu[c].recover.faults = 0;
-		if (smp_percpu[c].online && stress_setup(c))
+		if (stress_setup(c))
 			return -PV_ENOMEM;
 	}
 	smp_run_others(stress);

@@ -6,8 +6,9 @@
 # ours beside a Linux DomU, memory = 4, a site table that fails its checks;
 # and cases/smp.sh's pv-vcpus (issue 17): vcpus = 2, maxvcpus = 4, xl
 # vcpu-set 4, 1, 3, xl vcpu-list and `cpus` agreeing and repatch 20 clean
-# after each, xl shutdown.  Each harness check is one TAP line; then the host checks each passing
-# guest's pv-summary: selftests all pass, no site left indirect, and the
+# after each, then repatch 400 while xl vcpu-set takes it to 2, 4 and 1,
+# xl shutdown.  Each harness check is one TAP line; then the host checks
+# each passing guest's pv-summary: selftests all pass, no site left indirect, and the
 # text hash equals `pvpatch --backend xen --text-hash` of the image.
 set -euo pipefail
 

@@ -46,10 +46,48 @@ agree() {
 	done
 }
 
+# during_repatch DOM ROUNDS N...: `repatch ROUNDS` starts; while it runs
+# xl vcpu-set takes the guest to each N in turn, which the guest's watch
+# does between two rounds ("xen: vCPU I up|down in T us (N online)" within
+# 60 s); then the repatch ends with faults=0 wrong=0, and after its last
+# change (the changes happened during it, not after).
+during_repatch() {
+	local dom=$1 rounds=$2 mark n log last res
+	shift 2
+	log=$(guest_log "$dom")
+	mark=$(guest_lines "$dom")
+	guest_send "$dom" "repatch $rounds" || return 1
+	guest_wait "$dom" "^repatch: rounds=" 0 "$mark" >/dev/null 2>&1 && {
+		diag "$dom: repatch $rounds ended before any change"; return 1; }
+	for n; do
+		check "xl vcpu-set $dom $n while repatch $rounds runs" \
+			sig_retry xl vcpu-set -i "$dom" "$n" || return 1
+		check "$dom: the guest's watch took it to $n online during repatch" \
+			guest_wait "$dom" \
+			"^xen: vCPU [0-9]+ (up|down) in [0-9]+ us \($n online\)" 60 \
+			"$mark" || return 1
+	done
+	check "$dom: repatch $rounds across the changes: faults=0 wrong=0" \
+		guest_wait "$dom" \
+		"^repatch: rounds=$rounds sites=[0-9]+ faults=0 wrong=0 " 600 \
+		"$mark" || return 1
+	last=$(tail -n "+$((mark + 1))" "$log" | tr -d '\r' |
+		grep -n "^xen: vCPU [0-9]* \(up\|down\) in" | tail -n 1 | cut -d: -f1)
+	res=$(tail -n "+$((mark + 1))" "$log" | tr -d '\r' |
+		grep -n "^repatch: rounds=" | head -n 1 | cut -d: -f1)
+	diag "$dom: last vCPU change on line $last, repatch result on line $res"
+	check "$dom: every change came before repatch's result" \
+		line_before "$last" "$res"
+}
+
+# line_before A B: both line numbers known and A comes first.
+line_before() { [ -n "$1" ] && [ -n "$2" ] && [ "$1" -lt "$2" ]; }
+
 # pv-vcpus:IMAGE: vcpus = 2, maxvcpus = 4: the guest starts 2; xl vcpu-set
 # 4, 1, 3, each seen alike by xl vcpu-list and the guest within 5 s, with
 # `repatch 20` (faults=0 wrong=0) on the CPUs there are after each; then
-# xl shutdown is honoured.
+# `repatch 400` runs while xl vcpu-set takes it to 2, 4 and 1, and xl
+# vcpu-list and cpus agree once it is over; then xl shutdown is honoured.
 test_pv_vcpus() {
 	local img dom n
 	img=${1:?pv-vcpus needs an image}; dom=$img-smp
@@ -69,6 +107,9 @@ test_pv_vcpus() {
 			"^repatch: rounds=20 sites=[0-9]+ faults=0 wrong=0 " 120 ||
 			return 1
 	done
+	during_repatch "$dom" 400 2 4 1 || return 1
+	check "$dom: after it, xl vcpu-list and cpus agree on 1" \
+		agree "$dom" 1 || return 1
 	check "xl shutdown $dom" guest_shutdown "$dom" &&
 		check "$dom gone after xl shutdown" guest_wait_gone "$dom" 30
 }
