@@ -12,7 +12,7 @@
  * iret site at the end of isr_common), which must never be half-written
  * under it.  Reads of the copy see exactly what the boot pass saw.
  */
-#define SHADOW_MAX (128u * 1024)
+#define SHADOW_MAX (256u * 1024) /* text is 130 KiB since Xen SMP */
 #define SUB_MAX 1024u
 
 static uint8_t shadow[SHADOW_MAX] __attribute__((aligned(64)));

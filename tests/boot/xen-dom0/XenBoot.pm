@@ -30,9 +30,10 @@ sub need_tools {
 }
 
 # boot(kernel => FILE, dom0_mem => MB, cmdline => [WORDS], pvh => 1,
-# expect => LINE, xen_args => [ARGS], qemu => [ARGS]): one Dom0 run (pvh:
-# as a PVH Dom0, run-xen --pvh; expect: run-xen passes on that line instead
-# of RESULT: PASS; xen_args to Xen's command line, qemu to QEMU's).
+# expect => LINE, xen_args => [ARGS], qemu => [ARGS], timeout => S): one
+# Dom0 run (pvh: as a PVH Dom0, run-xen --pvh; expect: run-xen passes on
+# that line instead of RESULT: PASS; xen_args to Xen's command line, qemu
+# to QEMU's; timeout: run-xen's limit, default its own).
 # Returns { status, out, lines, seconds, summary, result, ktap, plan, pvh }.
 sub boot {
 	my (%o) = @_;
@@ -41,6 +42,7 @@ sub boot {
 	push @cmd, '--dom0-mem', $o{dom0_mem} if $o{dom0_mem};
 	push @cmd, '--pvh' if $o{pvh};
 	push @cmd, '--expect', $o{expect} if $o{expect};
+	push @cmd, '--timeout', $o{timeout} if $o{timeout};
 	push @cmd, map { ('--xen-arg', $_) } @{ $o{xen_args} // [] };
 	push @cmd, map { ('--qemu-arg', $_) } @{ $o{qemu} // [] };
 	push @cmd, '--', @{ $o{cmdline} // [] };
