@@ -121,11 +121,15 @@ int pvboot_repatch(enum pv_patch_mode to, struct pv_patch_stats *st)
 	memset(st, 0, sizeof(*st));
 	/* No interrupt handler may run a half-considered site. */
 	flags = pv_irq_save();
+	/* the poker's alias once for the pass, not once per write (on Xen
+	 * PV each is two mmu_update hypercalls); a no-op before paging */
+	paging_text_open();
 	m = text_poke_begin(&kmem);
 	err = pv_patch_table(state.hdr, (uint64_t)(uintptr_t)state.hdr,
 			     state.table_size, &backend, m, state.mode, to, st,
 			     NULL, NULL);
 	err2 = text_poke_end(m, &poke_stats);
+	paging_text_close();
 	if (!err)
 		err = err2;
 	sync_core();

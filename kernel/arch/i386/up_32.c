@@ -33,6 +33,8 @@ void smp_lock_halt(volatile unsigned char *ptr, unsigned char val)
 void smp_lock_kick(int cpu) { (void)cpu; }
 
 int paging_text_ro(void) { return 0; }
+void paging_text_open(void) {}
+void paging_text_close(void) {}
 
 void paging_text_write(uint64_t addr, const uint8_t *buf, uint32_t len)
 {
