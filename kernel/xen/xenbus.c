@@ -518,9 +518,16 @@ int xenbus_poll(void)
 	struct xs_event e;
 	int ran = 0;
 
+	unsigned long fl;
+
 	if (polling || !xs.connected)
 		return 0;
 	polling = 1;
+	/* Read the ring here too, not only on its event: a watch event whose
+	 * notification went astray would otherwise wait for the next one. */
+	fl = pv_irq_save();
+	xs_drain();
+	pv_irq_restore_fl(fl);
 	while (event_pop(&e)) {
 		struct xenbus_watch *w =
 			e.id < XS_WATCHES ? xs.watch[e.id] : NULL;
