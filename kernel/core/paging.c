@@ -318,10 +318,8 @@ int paging_init(const struct boot_info *bi)
 	if (cpu_has_pge())
 		kernel_global = PTE_G;
 	/* native page tables (bare metal, PVH) or a platform alias (Xen PV) */
-	if (kernel_platform()->backend == PV_BACKEND_NATIVE ||
-	    kernel_platform()->backend == PV_BACKEND_PVH ||
-	    kernel_platform()->text_alias) {
-		nx_init(!kernel_platform()->text_alias);
+	if (kernel_platform()->native_pt || kernel_platform()->text_alias) {
+		nx_init(kernel_platform()->native_pt);
 		text_ro = 1;
 	}
 	pv_lazy_mmu_enter();

@@ -32,6 +32,9 @@ struct platform {
 	/* Xen PV hook (issue 6): the platform's own selftests, run in every
 	 * patch mode after the common ones; NULL if none. */
 	const struct ktest_list *selftests;
+	/* The kernel writes its own page tables with plain stores (bare
+	 * metal, PVH): W^X with the native alias, NX through EFER. */
+	int native_pt;
 	/* W^X where the page tables are the hypervisor's to write (Xen PV):
 	 * maps pte[0..n) to the n pages from pa with flags, or clears them
 	 * (flags 0) and flushes the local TLB.  NULL: text W^X only with

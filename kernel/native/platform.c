@@ -46,6 +46,7 @@ static void __noreturn native_shutdown(int code)
 }
 
 const struct platform native_platform = {
+	.native_pt = 1,
 	.name = "native",
 	.backend = PV_BACKEND_NATIVE,
 #ifndef PV_NO_PARAVIRT

@@ -259,6 +259,7 @@ static int pvh_domu_timer_init(unsigned hz)
 const struct platform xen_pvh_platform_dom0 = {
 	.name = "xen-pvh-dom0",
 	.backend = PV_BACKEND_PVH,
+	.native_pt = 1,
 	.hypercall_page = hypercall_page,
 	.hypercall_insn = hcall_insn,
 	.borrow_ops = &native_pv_ops,
@@ -273,6 +274,7 @@ const struct platform xen_pvh_platform_dom0 = {
 const struct platform xen_pvh_platform_domu = {
 	.name = "xen-pvh-domu",
 	.backend = PV_BACKEND_PVH,
+	.native_pt = 1,
 	.hypercall_page = hypercall_page,
 	.hypercall_insn = hcall_insn,
 	.borrow_ops = &native_pv_ops,
