@@ -68,7 +68,7 @@ static inline void pv_irq_enable(void)
 {
 	__native_irq_enable();
 }
-#elif !defined(__i386__) /* i386: call sites, pvcalls_32.h */
+#elif !defined(__i386__) /* i386: pvcalls_32.h */
 static inline unsigned long pv_irq_save_fl(void)
 {
 	PV__SP;
@@ -171,7 +171,7 @@ static inline void pv_write_cr3(unsigned long v)
 {
 	__native_write_cr3(v);
 }
-#elif !defined(__i386__) /* i386: call sites, pvcalls_32.h */
+#elif !defined(__i386__) /* i386: pvcalls_32.h */
 /* cr3 as a native site: an address-space switch is a hot path. */
 static inline unsigned long pv_read_cr3(void)
 {
@@ -284,7 +284,7 @@ static inline void pv_swapgs(void)
 	static inline void pv_##lvl##_clear(unsigned long long *p)             \
 	{                                                                      \
 		PV__W((void)PVOP_CALL1(lvl##_clear, p),                        \
-		      __native_set_entry(p, 0));                               \
+		      __native_clear_entry(p));                               \
 	}
 PV__SET(pmd)
 PV__SET(pud)
@@ -296,7 +296,7 @@ static inline void pv_set_pte(unsigned long long *p, unsigned long long v)
 {
 	__native_set_entry(p, v);
 }
-#elif !defined(__i386__) /* i386: call sites, pvcalls_32.h */
+#elif !defined(__i386__) /* i386: pvcalls_32.h */
 static inline void pv_set_pte(unsigned long long *p, unsigned long long v)
 {
 	PV__SP;
@@ -319,7 +319,7 @@ static inline void pv_set_pte_at(unsigned long va, unsigned long long *p,
 static inline void pv_pte_clear(unsigned long va, unsigned long long *p)
 {
 	PV__W((void)PVOP_CALL2(pte_clear, va, p),
-	      ((void)va, __native_set_entry(p, 0)));
+	      ((void)va, __native_clear_entry(p)));
 }
 
 /* Tells the hypervisor a PTE changed behind its back (native: nothing). */
@@ -368,7 +368,7 @@ static inline void pv_flush_tlb_one_user(unsigned long va)
 {
 	__native_flush_tlb_one(va);
 }
-#elif !defined(__i386__) /* i386: call sites, pvcalls_32.h */
+#elif !defined(__i386__) /* i386: pvcalls_32.h */
 static inline void pv_flush_tlb_one_user(unsigned long va)
 {
 	PV__SP;
@@ -403,7 +403,7 @@ static inline unsigned long long pv_sched_clock(void)
 {
 	return native_sched_clock();
 }
-#elif !defined(__i386__) /* i386: call sites, pvcalls_32.h */
+#elif !defined(__i386__) /* i386: pvcalls_32.h */
 /* Natively a direct call, as PV=n's; on Xen a direct call in place. */
 static inline unsigned long long pv_sched_clock(void)
 {

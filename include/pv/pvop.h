@@ -117,6 +117,13 @@ extern struct pv_ops pv_ops;
 		pv__ax;                                                        \
 	})
 
+/* The stub's call site; the native site's padding prefix (cs: 64-bit mode
+ * ignores it on any operand). */
+#define PV__STUB_CALL "call *pv_ops+%c[pv_slot](%%rip)"
+#define PV__NATIVE_PFX "0x2e"
+#endif /* __ASSEMBLER__ */
+
+#ifndef __ASSEMBLER__
 /*
  * PV__NATIVE(len, stub_len, flags, native, moves, result): a native site
  * (sites.h).  native is the instruction text, with the asm's operands; it
@@ -137,10 +144,11 @@ extern struct pv_ops pv_ops;
 	len " - (7794b - 7793b) > " PV__STR(PV_PREFIX_MAX) "\n\t"               \
 	".error \"native site: instruction longer than the site, site not "    \
 	"5..15 bytes or more than PV_PREFIX_MAX prefixes\"\n\t.endif\n"        \
-	"7791:\n\t.fill " len " - (7794b - 7793b), 1, 0x2e\n\t" native         \
+	"7791:\n\t.fill " len " - (7794b - 7793b), 1, " PV__NATIVE_PFX "\n\t"   \
+	native                                                                 \
 	"\n7792:\n\t.pushsection .pv_stubs,\"ax\"\n\t"                        \
-	".fill " len " - (7794b - 7793b), 1, 0x2e\n\t" native "\n7795:\n\t"   \
-	moves "\n7796:\n\tcall *pv_ops+%c[pv_slot](%%rip)\n7797:\n\t"         \
+	".fill " len " - (7794b - 7793b), 1, " PV__NATIVE_PFX "\n\t" native   \
+	"\n7795:\n\t" moves "\n7796:\n\t" PV__STUB_CALL "\n7797:\n\t"          \
 	PV__PAD(stub_len " - 6") result "\n\tjmp 7792b\n\t"                  \
 	".popsection\n\t.pushsection .pv_sites,\"a\"\n\t.balign 4\n\t"        \
 	".long 7791b - .\n\t.byte %c[pv_op], 7796b - 7795b, " len ", "         \
@@ -159,6 +167,5 @@ extern struct pv_ops pv_ops;
 	".endif\n\t.byte 0xeb, " n " - 2\n\t.nops 11\n\t.nops " n " - 13\n\t"  \
 	".endif\n\t"
 
-#define PV__NATIVE_OPS(op, cls) PV__SITE_OPS(op, cls)
 #endif /* __ASSEMBLER__ */
 #endif /* PV_PVOP_H */

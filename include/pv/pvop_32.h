@@ -1,5 +1,5 @@
 /* pvop_32.h: the i386 half of pvop.h: `call *pv_ops+4*op` (absolute; the
- * record is the same relative one), regparm(3) arguments.  Call sites only. */
+ * record is the same relative one), regparm(3) arguments. */
 #ifndef PV_PVOP_32_H
 #define PV_PVOP_32_H
 
@@ -168,4 +168,19 @@ extern struct pv_ops pv_ops;
 				     (unsigned long)(pv__a >> 32)),            \
 			PV32__CALLEE(op, 1, (unsigned long)pv__a, 0));         \
 	})
+
+/*
+ * Native sites (PV__NATIVE in pvop.h): the stub's call is absolute, and
+ * the padding prefix is the one of the instruction's own segment.  A cs
+ * override, which 64-bit mode ignores, would make a store in 32-bit mode
+ * write through the code segment (#GP, SDM MOV); ds is the default of
+ * every operand but one based on %ebp or %esp, whose default is ss.  Each
+ * native site sets .Lpv_pfx first (PV32__PFX_DS or PV32__PFX_BASE).
+ */
+#define PV__STUB_CALL "call *pv_ops+%c[pv_slot]"
+#define PV__NATIVE_PFX ".Lpv_pfx"
+#define PV32__PFX_DS ".set .Lpv_pfx, 0x3e\n\t"
+#define PV32__PFX_BASE(base)                                                   \
+	".ifc " base ",%%ebp\n\t.set .Lpv_pfx, 0x36\n\t.else\n\t"             \
+	".set .Lpv_pfx, 0x3e\n\t.endif\n\t"
 #endif /* PV_PVOP_32_H */

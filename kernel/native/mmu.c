@@ -19,7 +19,7 @@ void native_set_pte_at(unsigned long va, unsigned long long *p,
 void native_pte_clear(unsigned long va, unsigned long long *p)
 {
 	(void)va;
-	__native_set_entry(p, 0);
+	__native_clear_entry(p);
 }
 
 void native_set_pmd(unsigned long long *p, unsigned long long v)
@@ -29,7 +29,7 @@ void native_set_pmd(unsigned long long *p, unsigned long long v)
 
 void native_pmd_clear(unsigned long long *p)
 {
-	__native_set_entry(p, 0);
+	__native_clear_entry(p);
 }
 
 void native_set_pud(unsigned long long *p, unsigned long long v)
@@ -39,7 +39,7 @@ void native_set_pud(unsigned long long *p, unsigned long long v)
 
 void native_pud_clear(unsigned long long *p)
 {
-	__native_set_entry(p, 0);
+	__native_clear_entry(p);
 }
 
 void native_set_pgd(unsigned long long *p, unsigned long long v)
@@ -49,7 +49,7 @@ void native_set_pgd(unsigned long long *p, unsigned long long v)
 
 void native_pgd_clear(unsigned long long *p)
 {
-	__native_set_entry(p, 0);
+	__native_clear_entry(p);
 }
 
 /* The CPU reads PTEs itself; nobody needs telling. */

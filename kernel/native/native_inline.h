@@ -140,11 +140,40 @@ static inline void __native_swapgs(void)
 #endif
 }
 
+#ifdef __i386__
+/* A PAE entry is two stores: the high half first when it is set, the low
+ * half (the present bit) first when it is cleared, so that the walker
+ * never sees it present with a stale half (as Linux's native_set_pte and
+ * native_pte_clear on PAE).  gcc's 64-bit volatile store writes the low
+ * half first. */
+static inline void __native_set_entry(unsigned long long *p,
+				      unsigned long long v)
+{
+	volatile unsigned long *w = (volatile unsigned long *)p;
+
+	w[1] = (unsigned long)(v >> 32);
+	w[0] = (unsigned long)v;
+}
+
+static inline void __native_clear_entry(unsigned long long *p)
+{
+	volatile unsigned long *w = (volatile unsigned long *)p;
+
+	w[0] = 0;
+	w[1] = 0;
+}
+#else
 static inline void __native_set_entry(unsigned long long *p,
 				      unsigned long long v)
 {
 	*(volatile unsigned long long *)p = v;
 }
+
+static inline void __native_clear_entry(unsigned long long *p)
+{
+	*(volatile unsigned long long *)p = 0;
+}
+#endif
 
 /* A CR3 reload drops every non-global TLB entry. */
 static inline void __native_flush_tlb_user(void)

@@ -192,6 +192,11 @@ int pv_emit_code(uint8_t *dst, uint64_t dst_addr, const struct pv_code *c,
  * NOPs for what they cannot take.  Returns the bytes before the NOPs. */
 int pv_emit_padded(uint8_t *dst, uint64_t dst_addr, const struct pv_code *c,
 		   unsigned copy_len, unsigned site_len);
+/* The padding prefix prefix.c gives the instruction in at b (struct
+ * pv_insn from insn.h): its own segment prefix, else cs in 64-bit mode and
+ * its operand's default segment in 32-bit mode. */
+struct pv_insn;
+uint8_t pv_pad_prefix(const uint8_t *b, const struct pv_insn *in);
 /* The canonical indirect call for op at addr, padded to len. */
 void pv_emit_indirect(uint8_t *dst, uint64_t addr, uint64_t ops_addr,
 		      unsigned op, unsigned len);

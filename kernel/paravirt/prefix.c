@@ -23,9 +23,39 @@ static int may_prefix(const struct pv_insn *in)
 	return in->kind == PV_INSN_OTHER || in->kind == PV_INSN_NOP;
 }
 
-/* The instruction's own segment prefix if it has one (repeat it: an fs or
- * gs operand must stay so), else cs, which 64-bit mode ignores. */
-static uint8_t seg_prefix(const uint8_t *b, const struct pv_insn *in)
+/*
+ * The segment an i386 instruction's ModRM operand uses by default: ss for
+ * a base of %esp or %ebp, else ds (also for no memory operand at all and
+ * for string and moffs forms, whose default is ds).
+ */
+static uint8_t seg_default_32(const uint8_t *b, const struct pv_insn *in)
+{
+	static const uint8_t opcode_len[4] = { 1, 2, 3, 3 };
+	unsigned at, mod = in->modrm >> 6, rm = in->modrm & 7, base = rm;
+
+	if (!(in->flags & PV_INSN_F_MODRM) || mod == 3 ||
+	    (in->map > 3 && in->map != 0x80))
+		return 0x3e;
+	for (unsigned i = 0; i < in->nprefixes; i++)
+		if (b[i] == 0x67) /* 16-bit addressing: %bp bases */
+			return rm == 2 || rm == 3 || (rm == 6 && mod) ? 0x36
+								      : 0x3e;
+	at = in->nprefixes + (in->map == 0x80 ? 2 : opcode_len[in->map]);
+	if (rm == 4) {
+		if (at + 1 >= in->len)
+			return 0x3e;
+		base = b[at + 1] & 7; /* the SIB byte's base */
+	}
+	return base == 4 || (base == 5 && mod) ? 0x36 : 0x3e;
+}
+
+/*
+ * The instruction's own segment prefix if it has one (repeat it: an fs or
+ * gs operand must stay so), else cs in 64-bit mode, which ignores it.  In
+ * 32-bit mode cs would override a memory operand, and a store through the
+ * code segment faults (#GP): there the operand's default segment.
+ */
+uint8_t pv_pad_prefix(const uint8_t *b, const struct pv_insn *in)
 {
 	for (unsigned i = 0; i < in->nprefixes; i++)
 		switch (b[i]) {
@@ -33,7 +63,7 @@ static uint8_t seg_prefix(const uint8_t *b, const struct pv_insn *in)
 		case 0x64: case 0x65:
 			return b[i];
 		}
-	return 0x2e;
+	return pv_code_mode == PV_MODE_32 ? seg_default_32(b, in) : 0x2e;
 }
 
 static int put_field(uint8_t *p, unsigned flen, int64_t v)
@@ -130,7 +160,7 @@ int pv_emit_padded(uint8_t *dst, uint64_t dst_addr, const struct pv_code *c,
 	if (n < 0)
 		return n;
 	for (int i = 0; i < n; i++) {
-		uint8_t seg = seg_prefix(c->bytes + ins[i].off, &ins[i].in);
+		uint8_t seg = pv_pad_prefix(c->bytes + ins[i].off, &ins[i].in);
 
 		ins[i].start = (uint8_t)pos;
 		for (unsigned k = 0; k < ins[i].add; k++)

@@ -148,10 +148,11 @@ static int t_corrupt_headers(struct ktest_ctx *c)
 	return KTEST_PASS;
 }
 
-/* The first instruction of the site that starts with a cs prefix (the
- * padding prefix.c adds) gets ds instead, ignored in 64-bit mode just as
- * cs is.  0, or -1 if no instruction has one. */
-static int pad_prefix_to_ds(uint8_t *b, unsigned len)
+/* The first instruction of the site that starts with a cs or ds prefix
+ * (the padding prefix.c adds: cs in 64-bit mode, ds in 32-bit mode) gets
+ * the other one: the victim, mov %cr4, has no memory operand, so either
+ * is ignored.  0, or -1 if no instruction has one. */
+static int pad_prefix_swap(uint8_t *b, unsigned len)
 {
 	unsigned off = 0;
 
@@ -161,8 +162,8 @@ static int pad_prefix_to_ds(uint8_t *b, unsigned len)
 
 		if (n <= 0)
 			return -1;
-		if (in.nprefixes && b[off] == 0x2e) {
-			b[off] = 0x3e;
+		if (in.nprefixes && (b[off] == 0x2e || b[off] == 0x3e)) {
+			b[off] ^= 0x2e ^ 0x3e;
 			return 0;
 		}
 		off += (unsigned)n;
@@ -171,8 +172,8 @@ static int pad_prefix_to_ds(uint8_t *b, unsigned len)
 }
 
 /*
- * Replaces the victim site's padding with one-byte NOPs, or its first cs
- * prefix with ds when prefixes pad it: it still works, but it no longer
+ * Replaces the victim site's padding with one-byte NOPs, or swaps its
+ * first cs or ds prefix when prefixes pad it: it still works, but it no longer
  * holds what the planner put there, so a re-patch of the real record must
  * refuse to touch it.  The bytes are put back after.
  */
@@ -193,7 +194,7 @@ static int t_corrupt_site_bytes(struct ktest_ctx *c)
 	memcpy(odd, before, s.len);
 	if (p.used < s.len)
 		memset(odd + p.used, 0x90, s.len - p.used);
-	else if (pad_prefix_to_ds(odd, s.len))
+	else if (pad_prefix_swap(odd, s.len))
 		return ktest_skip(c, "victim site has no padding to corrupt");
 	if (!memcmp(odd, before, s.len))
 		return ktest_skip(c, "victim padding is already 0x90s");

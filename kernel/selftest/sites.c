@@ -135,18 +135,6 @@ static int copy_len(const struct pv_code *c, int body)
 	return body ? -1 : (int)off;
 }
 
-/* The segment prefix padding repeats for in (its own, else cs). */
-static uint8_t pad_byte(const uint8_t *b, const struct pv_insn *in)
-{
-	for (unsigned i = 0; i < in->nprefixes; i++)
-		switch (b[i]) {
-		case 0x26: case 0x2e: case 0x36: case 0x3e:
-		case 0x64: case 0x65:
-			return b[i];
-		}
-	return 0x2e;
-}
-
 /* Pass one of copies: the site's copy of each instruction, prefixes
  * allowed before it; returns the site offset past the copy, or -1. */
 static int map_copy(const struct site_view *v, const struct pv_code *c,
@@ -166,7 +154,7 @@ static int map_copy(const struct site_view *v, const struct pv_code *c,
 			return -1;
 		k = (unsigned)l - in.len;
 		for (unsigned i = 0; i < k; i++)
-			if (v->b[so + i] != pad_byte(c->bytes + off, &in))
+			if (v->b[so + i] != pv_pad_prefix(c->bytes + off, &in))
 				return -1;
 		m->at[off] = (int16_t)so;
 		off += in.len;
