@@ -23,6 +23,27 @@ static int may_prefix(const struct pv_insn *in)
 	return in->kind == PV_INSN_OTHER || in->kind == PV_INSN_NOP;
 }
 
+/* The instruction's own segment prefix, or 0. */
+static uint8_t own_seg(const uint8_t *b, const struct pv_insn *in)
+{
+	for (unsigned i = 0; i < in->nprefixes; i++)
+		switch (b[i]) {
+		case 0x26: case 0x2e: case 0x36: case 0x3e:
+		case 0x64: case 0x65:
+			return b[i];
+		}
+	return 0;
+}
+
+/* Its own segment prefix (repeat it: an fs or gs operand must stay so),
+ * else cs, which 64-bit mode ignores. */
+static uint8_t seg_prefix(const uint8_t *b, const struct pv_insn *in)
+{
+	uint8_t own = own_seg(b, in);
+
+	return own ? own : 0x2e;
+}
+
 /*
  * The segment an i386 instruction's ModRM operand uses by default: ss for
  * a base of %esp or %ebp, else ds (also for no memory operand at all and
@@ -49,21 +70,35 @@ static uint8_t seg_default_32(const uint8_t *b, const struct pv_insn *in)
 	return base == 4 || (base == 5 && mod) ? 0x36 : 0x3e;
 }
 
-/*
- * The instruction's own segment prefix if it has one (repeat it: an fs or
- * gs operand must stay so), else cs in 64-bit mode, which ignores it.  In
- * 32-bit mode cs would override a memory operand, and a store through the
- * code segment faults (#GP): there the operand's default segment.
- */
 uint8_t pv_pad_prefix(const uint8_t *b, const struct pv_insn *in)
 {
-	for (unsigned i = 0; i < in->nprefixes; i++)
-		switch (b[i]) {
-		case 0x26: case 0x2e: case 0x36: case 0x3e:
-		case 0x64: case 0x65:
-			return b[i];
-		}
+	uint8_t own = own_seg(b, in);
+
+	if (own)
+		return own;
 	return pv_code_mode == PV_MODE_32 ? seg_default_32(b, in) : 0x2e;
+}
+
+/*
+ * 32-bit mode: cs would override a memory operand there, and a store
+ * through the code segment faults (#GP; QEMU TCG does not check it).  The
+ * cs prefixes given to an instruction without a segment prefix of its own
+ * become its operand's default segment.  Done after the 64-bit pass, so
+ * that a 64-bit pass pays one test per site for it.
+ */
+static void seg_fix_32(uint8_t *dst, const struct pv_code *c,
+		       const struct pv_pad_insn *ins, int n)
+{
+	for (int i = 0; i < n; i++) {
+		const uint8_t *b = c->bytes + ins[i].off;
+		uint8_t seg;
+
+		if (!ins[i].add || own_seg(b, &ins[i].in))
+			continue;
+		seg = seg_default_32(b, &ins[i].in);
+		for (unsigned k = 0; k < ins[i].add; k++)
+			dst[ins[i].start + k] = seg;
+	}
 }
 
 static int put_field(uint8_t *p, unsigned flen, int64_t v)
@@ -160,7 +195,7 @@ int pv_emit_padded(uint8_t *dst, uint64_t dst_addr, const struct pv_code *c,
 	if (n < 0)
 		return n;
 	for (int i = 0; i < n; i++) {
-		uint8_t seg = pv_pad_prefix(c->bytes + ins[i].off, &ins[i].in);
+		uint8_t seg = seg_prefix(c->bytes + ins[i].off, &ins[i].in);
 
 		ins[i].start = (uint8_t)pos;
 		for (unsigned k = 0; k < ins[i].add; k++)
@@ -168,6 +203,8 @@ int pv_emit_padded(uint8_t *dst, uint64_t dst_addr, const struct pv_code *c,
 		for (unsigned k = 0; k < ins[i].len; k++)
 			dst[pos++] = c->bytes[ins[i].off + k];
 	}
+	if (pv_code_mode == PV_MODE_32)
+		seg_fix_32(dst, c, ins, n);
 	for (int i = 0; i < n; i++) {
 		const struct pv_insn *in = &ins[i].in;
 
