@@ -66,10 +66,10 @@ static void md_hot_i386(FILE *f, const struct g_report *r)
 	}
 	fputs("\nThe same paths in the i386 kernel (`make ARCH=i386`, "
 	      "docs/i386.md): x and (+n) against the i386 PV=n build. Its "
-	      "sites are call sites patched to templates (no native sites): "
-	      "a one-instruction template is 7 prefixes, the instruction and "
-	      "a NOP in a 15-byte site, and the regparm registers are fixed "
-	      "where the x86-64 native sites use the compiler's.\n", f);
+	      "hot ops are native sites, as on x86-64: PV=n's instructions "
+	      "in the compiler's registers, ds-prefixed to the site length; "
+	      "nopatch and noinline jump to each site's stub, which saves "
+	      "the op class's registers around the call.\n", f);
 }
 
 /* The separator row of a table: label columns, then one per platform
