@@ -13,7 +13,7 @@ I386_LDFLAGS := -m32 $(filter-out -Wl$(comma)-T$(comma)$(KERNEL_LDS),\
 
 # Shared sources the i386 kernel takes as they are; arch/i386/ has the
 # entry code, descriptor tables, PAE paging and CALLEE bodies.  The Xen
-# backend, the in-guest bench and native sites are x86-64 only for now.
+# backend is x86-64 only for now.
 I386_SRCS := boot/pvh.c boot/notes.S \
 	core/main.c core/printk.c core/string.c core/cmdline.c \
 	core/platform.c core/timer.c core/traps.c core/extable.c \
@@ -27,7 +27,7 @@ I386_SRCS := boot/pvh.c boot/notes.S \
 	bench/bench.c bench/step.c bench/paths.c
 I386_PV_SRCS := core/pvboot.c selftest/corrupt.c native/ops.c \
 	selftest/patch.c selftest/sites.c bench/patch.c \
-	arch/i386/selftest_probe_32.S \
+	arch/i386/selftest_probe_32.S arch/i386/selftest_native_32.c \
 	arch/i386/irq_32.S $(addprefix paravirt/,insn.c nops.c emit.c \
 	prefix.c pair.c inline.c plan.c hcall.c poke.c table.c backend.c hash.c \
 	names.c)

@@ -272,5 +272,8 @@ static const struct ktest site_tests[] = {
 	{ .name = "text_is_plan", .fn = t_text_is_plan },
 	{ .name = "callee_regs", .fn = t_callee_regs },
 	{ .name = "iret_regs", .fn = t_iret_regs },
+#ifdef __i386__
+	{ .name = "native_regs", .fn = selftest_native_regs },
+#endif
 };
 KTEST_LIST(selftest_site_tests, site_tests);

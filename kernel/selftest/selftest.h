@@ -58,6 +58,11 @@ extern const struct ktest_list selftest_patch_tests;
 /* selftest/patch.c: the sealed table's records, and one as the planner
  * sees it. */
 const struct pv_site *selftest_records(unsigned *n);
+#ifdef __i386__
+/* arch/i386/selftest_native_32.c: the native sites keep the registers
+ * their asm does not declare. */
+int selftest_native_regs(struct ktest_ctx *c);
+#endif
 struct pv_site_ref selftest_site_ref(const struct pv_site *r);
 /* selftest/sites.c: the enum pv_strategy whose form the site's bytes take
  * for its op on be, read without the planner; -1 if none. */
