@@ -126,13 +126,15 @@ extern struct pv_ops pv_ops;
 #ifndef __ASSEMBLER__
 /*
  * PV__NATIVE(len, stub_len, flags, native, moves, result): a native site
- * (sites.h).  native is the instruction text, with the asm's operands; it
- * is assembled once in a discarded section to learn its length, so that
- * len - length cs prefixes can go in front of it (gas cannot size a .fill
- * by a label ahead of it).  moves put the operands in %rdi/%rsi, result
- * takes %rax.  The asm must clobber what the op's class lets the call
- * clobber (a CALLEE op: %rax) and the argument registers it moves into,
- * so that the stub needs no saves.  Operands: pv_slot, pv_op, pv_cls.
+ * (sites.h), for both word sizes.  native is the instruction text, with
+ * the asm's operands; it is assembled once in a discarded section to
+ * learn its length, so that len - length PV__NATIVE_PFX prefixes can go in
+ * front of it (gas cannot size a .fill by a label ahead of it).  moves put
+ * the operands in the op's argument registers, result takes the call's.
+ * x86-64: the asm clobbers what the op's class lets the call clobber (a
+ * CALLEE op: %rax) and the argument registers it moves into, so that the
+ * stub needs no saves; i386 (pvcalls_32.h): moves and result save and
+ * restore them instead.  Operands: pv_slot, pv_op, pv_cls.
  * The build fails if the instruction is longer than len or len is not a
  * jmp rel32 to 15 (the x86 limit: len bytes of prefixes and instructions
  * are never more than 15 for any one of them).
