@@ -68,8 +68,9 @@ static void md_hot_i386(FILE *f, const struct g_report *r)
 	      "docs/i386.md): x and (+n) against the i386 PV=n build. Its "
 	      "hot ops are native sites, as on x86-64: PV=n's instructions "
 	      "in the compiler's registers, ds-prefixed to the site length; "
-	      "nopatch and noinline jump to each site's stub, which saves "
-	      "the op class's registers around the call.\n", f);
+	      "nopatch and noinline jump to each site's stub, which, for "
+	      "a CALLER op, saves the class's registers around the "
+	      "call.\n", f);
 }
 
 /* The separator row of a table: label columns, then one per platform

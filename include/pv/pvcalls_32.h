@@ -6,22 +6,22 @@
 /*
  * Registers.  x86-64's native sites clobber what the op's class lets the
  * call clobber, and their stubs save nothing: with 15 registers that costs
- * the compiler nothing.  i386 has 6, and a site that took %eax %ecx %edx
- * from a loop would make it spill (pte_flush keeps 6 values live).  So
- * here only the ABI sites (irq_disable, irq_enable, sched_clock: another
- * backend's replacement may go in place) clobber their class's registers;
- * every other site clobbers nothing but its result, and its stub pushes
- * the class's registers (PV32__SAVE) around the call, except the one that
- * takes the result.  The arguments go to %eax %edx %ecx through the stack,
- * which is right for any registers the compiler picked.  Only the stub,
- * never the native site, pays for it.
+ * the compiler nothing.  So do the CALLEE sites here (the irq ops: %eax
+ * and %edx, as their call sites did).  A CALLER site would take %eax %ecx
+ * %edx, half of i386's six registers, and make a loop spill (pte_flush
+ * keeps 6 values live): the CALLER sites that are not ABI sites (cr3,
+ * set_pte, flush_tlb_one_user) clobber nothing but their result, and
+ * their stub pushes the class's registers (PV32__SAVE_CALLER) around the
+ * call, except the one that takes the result.  The arguments go to %eax
+ * %edx %ecx through the stack, which is right for any registers the
+ * compiler picked.  Only the stub, never the native site, pays for it.
+ * An ABI site (irq_disable, irq_enable, sched_clock: another backend's
+ * replacement may go in place) clobbers its class's registers.
  */
 #define PV32__PUSH(reg, out)                                                   \
 	".ifnc " out ",%%" reg "\n\tpushl %%" reg "\n\t.endif\n\t"
 #define PV32__POP(reg, out)                                                    \
 	".ifnc " out ",%%" reg "\n\tpopl %%" reg "\n\t.endif\n\t"
-#define PV32__SAVE_CALLEE(out) PV32__PUSH("eax", out) PV32__PUSH("edx", out)
-#define PV32__RESTORE_CALLEE(out) PV32__POP("edx", out) PV32__POP("eax", out)
 #define PV32__SAVE_CALLER(out)                                                 \
 	PV32__PUSH("eax", out) PV32__PUSH("ecx", out) PV32__PUSH("edx", out)
 #define PV32__RESTORE_CALLER(out)                                              \
@@ -32,14 +32,12 @@ static inline unsigned long pv_irq_save_fl(void)
 	PV__SP;
 	unsigned long f;
 
-	__asm__ volatile(PV32__PFX_DS PV__NATIVE(
-				 "5", "15", "0", "pushfl; popl %[f]",
-				 PV32__SAVE_CALLEE("%[f]"),
-				 "movl %%eax, %[f]\n\t"
-				 PV32__RESTORE_CALLEE("%[f]"))
+	__asm__ volatile(PV32__PFX_DS PV__NATIVE("5", "15", "0",
+						 "pushfl; popl %[f]", "",
+						 "movl %%eax, %[f]")
 			 : [f] "=r"(f), "+r"(pv__sp)
 			 : PV__NF_OPS(irq_save_fl)
-			 : "memory");
+			 : "eax", "edx", "memory");
 	return f;
 }
 
@@ -47,13 +45,12 @@ static inline void pv_irq_restore_fl(unsigned long f)
 {
 	PV__SP;
 
-	__asm__ volatile(PV32__PFX_DS PV__NATIVE(
-				 "5", "15", "0", "pushl %[f]; popfl",
-				 PV32__SAVE_CALLEE("") "movl %[f], %%eax",
-				 PV32__RESTORE_CALLEE(""))
+	__asm__ volatile(PV32__PFX_DS PV__NATIVE("5", "15", "0",
+						 "pushl %[f]; popfl",
+						 "movl %[f], %%eax", "")
 			 : "+r"(pv__sp)
 			 : [f] "r"(f), PV__NF_OPS(irq_restore_fl)
-			 : "memory", "cc");
+			 : "eax", "edx", "memory", "cc");
 }
 
 /* 7 bytes: cli and 6 prefixes; room for Xen's `movb $1,mask` (7 bytes

@@ -59,8 +59,8 @@ extern const struct ktest_list selftest_patch_tests;
  * sees it. */
 const struct pv_site *selftest_records(unsigned *n);
 #ifdef __i386__
-/* arch/i386/selftest_native_32.c: the native sites keep the registers
- * their asm does not declare. */
+/* arch/i386/selftest_native_32.c: the CALLER native sites keep the
+ * registers their asm does not declare. */
 int selftest_native_regs(struct ktest_ctx *c);
 #endif
 struct pv_site_ref selftest_site_ref(const struct pv_site *r);

@@ -1,6 +1,6 @@
-/* selftest_native_32.c: the i386 native sites that declare no clobbers
- * (pvcalls_32.h) keep %eax %ecx %edx in every mode: as built, or through
- * a stub that must save them around its call. */
+/* selftest_native_32.c: the i386 CALLER native sites that declare no
+ * clobbers (pvcalls_32.h) keep %eax %ecx %edx in every mode: as built, or
+ * through a stub that must save them around its call. */
 #include "core/kernel.h"
 #include "bench/bench.h"
 #include "selftest/selftest.h"
@@ -30,8 +30,6 @@ static volatile unsigned long long native_pte_val;
 		return (a ^ native_seed[0]) | (c ^ native_seed[1]) |           \
 		       (d ^ native_seed[2]);                                   \
 	}
-NATIVE_PROBE(probe_save_fl, native_out = pv_irq_save_fl())
-NATIVE_PROBE(probe_restore_fl, pv_irq_restore_fl(native_in))
 NATIVE_PROBE(probe_read_cr3, native_out = pv_read_cr3())
 NATIVE_PROBE(probe_write_cr3, pv_write_cr3(native_in))
 NATIVE_PROBE(probe_set_pte, pv_set_pte((unsigned long long *)native_pte,
@@ -51,22 +49,12 @@ static int native_probe(struct ktest_ctx *c, const char *op,
 	return KTEST_PASS;
 }
 
-/* Each of the six, written with the value it already has. */
+/* Each of the four, written with the value it already has. */
 int selftest_native_regs(struct ktest_ctx *c)
 {
 	struct bench_arg a = { 0 };
-	unsigned long f = pv_irq_save_fl();
-	int r;
+	int r = native_probe(c, "read_cr3", probe_read_cr3);
 
-	native_in = f;
-	r = native_probe(c, "irq_save_fl", probe_save_fl);
-	if (!r && (native_out ^ f) & 0x200) /* IF; the arithmetic flags vary */
-		r = ktest_fail(c, "irq_save_fl: %lx, want IF of %lx", native_out,
-			       f);
-	if (!r)
-		r = native_probe(c, "irq_restore_fl", probe_restore_fl);
-	if (!r)
-		r = native_probe(c, "read_cr3", probe_read_cr3);
 	native_in = native_out;
 	if (!r)
 		r = native_probe(c, "write_cr3", probe_write_cr3);
