@@ -49,8 +49,9 @@ agree() {
 # during_repatch DOM ROUNDS N...: `repatch ROUNDS` starts; while it runs
 # xl vcpu-set takes the guest to each N in turn, which the guest's watch
 # does between two rounds ("xen: vCPU I up|down in T us (N online)" within
-# 60 s); then the repatch ends with faults=0 wrong=0, and after its last
-# change (the changes happened during it, not after).
+# 60 s, maybe after a prompt the console printed first); then the repatch
+# ends with faults=0 wrong=0, and after its last change (the changes
+# happened during it, not after).
 during_repatch() {
 	local dom=$1 rounds=$2 mark n log last res
 	shift 2
@@ -64,7 +65,7 @@ during_repatch() {
 			sig_retry xl vcpu-set -i "$dom" "$n" || return 1
 		check "$dom: the guest's watch took it to $n online during repatch" \
 			guest_wait "$dom" \
-			"^xen: vCPU [0-9]+ (up|down) in [0-9]+ us \($n online\)" 60 \
+			"^(pv> )*xen: vCPU [0-9]+ (up|down) in [0-9]+ us \($n online\)" 60 \
 			"$mark" || return 1
 	done
 	check "$dom: repatch $rounds across the changes: faults=0 wrong=0" \
@@ -72,7 +73,8 @@ during_repatch() {
 		"^repatch: rounds=$rounds sites=[0-9]+ faults=0 wrong=0 " 600 \
 		"$mark" || return 1
 	last=$(tail -n "+$((mark + 1))" "$log" | tr -d '\r' |
-		grep -n "^xen: vCPU [0-9]* \(up\|down\) in" | tail -n 1 | cut -d: -f1)
+		grep -n "^\(pv> \)*xen: vCPU [0-9]* \(up\|down\) in" | tail -n 1 |
+		cut -d: -f1)
 	res=$(tail -n "+$((mark + 1))" "$log" | tr -d '\r' |
 		grep -n "^repatch: rounds=" | head -n 1 | cut -d: -f1)
 	diag "$dom: last vCPU change on line $last, repatch result on line $res"
