@@ -31,11 +31,18 @@ I386_PV_SRCS := core/pvboot.c selftest/corrupt.c native/ops.c \
 	arch/i386/irq_32.S $(addprefix paravirt/,insn.c nops.c emit.c \
 	prefix.c pair.c inline.c plan.c hcall.c poke.c table.c backend.c hash.c \
 	names.c)
-# The Xen PV32 entry (issue 16, stage 2): notes, ring-1 entry, hypercall
-# page; it checks Xen's layout and stops (docs/i386.md).
+# The Xen PV32 entry (issue 16): notes, ring-1 entry, hypercall page; it
+# checks Xen's layout, then enters kernel/xen's xen_start (docs/i386.md).
 I386_PV_SRCS += boot/xen_notes.S arch/i386/xen_head_32.S \
 	arch/i386/xen_start_32.c arch/i386/xen_events_32.c \
 	arch/i386/xen_entry_32.S arch/i386/xen_console_32.c
+# The Xen PV backend, built from kernel/xen/ where a word-size #if does;
+# the twins in arch/i386/ where the 64-bit file is assembly or IDT format.
+I386_PV_SRCS += $(addprefix xen/,start_info.c console.c shared_info.c \
+	bootmem.c evtchn.c time.c mmu.c cpu.c platform.c selftest.c \
+	console_ring.c xenbus.c control.c) \
+	arch/i386/xen_irq_32.S arch/i386/xen_pte_32.S arch/i386/xen_traps_32.c \
+	arch/i386/xen_up_32.c
 I386_NOPV_SRCS := core/pvboot_nopv.c paravirt/hash.c paravirt/names.c
 
 I386_KDIR := $(BUILD)/i386/kernel
