@@ -48,7 +48,7 @@ I386_NOPV_SRCS := core/pvboot_nopv.c paravirt/hash.c paravirt/names.c
 I386_KDIR := $(BUILD)/i386/kernel
 I386_KDIR_NOPV := $(BUILD)/i386/kernel-nopv
 I386_OBJS := $(call kobjs,$(I386_KDIR),$(I386_SRCS) $(I386_PV_SRCS)) \
-	$(I386_KDIR)/alt-sites/native_32.o
+	$(I386_KDIR)/alt-sites/native_32.o $(I386_KDIR)/alt-sites/xen_32.o
 I386_NOPV_OBJS := $(call kobjs,$(I386_KDIR_NOPV),\
 	$(I386_SRCS) $(I386_NOPV_SRCS))
 
