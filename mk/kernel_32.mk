@@ -107,9 +107,11 @@ ALL += $(I386_IMAGES)
 i386: $(I386_IMAGES)
 
 TESTS += $(addprefix tests/boot/i386/,modes.t pv-n.t fault.t mem-2g.t bench.t) tests/tools/elf32.t
-# The Xen PV32 entry (issue 16, stage 2): run-xen boots the source-built
-# PV32 Xen (scripts/fetch-xen-src) for the ELF32 image.
+# The Xen PV32 Dom0 (issue 16): run-xen boots the source-built PV32 Xen
+# (scripts/fetch-xen-src) for the ELF32 image.
 TESTS += tests/boot/xen-i386/entry.t
+# kernel_main on PV32 Dom0: selftests in the three modes, the text hash.
+TESTS += tests/boot/xen-i386/default.t
 # The same entry as a PV32 DomU, created by xl in the DomU bed (mk/domu.mk).
 TESTS += tests/boot/domu/pv32-guest.t
 
