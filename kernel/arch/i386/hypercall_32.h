@@ -18,8 +18,8 @@ extern char hypercall_page[4096];
 
 /*
  * A hypercall site (pv/sites.h), as the 64-bit backend's: the call into
- * the page and a 3-byte NOP, 8 bytes, and a record, which the entry makes
- * `mov $nr,%eax; int $0x82` in place (pvboot_patch_hcalls).  Every
+ * the page and a 3-byte NOP, 8 bytes, and a record, which kernel_main's
+ * patch pass makes `mov $nr,%eax; int $0x82` in place.  Every
  * argument register is an output too: Xen may change them (a debug build
  * poisons them).
  */

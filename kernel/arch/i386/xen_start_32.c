@@ -3,8 +3,6 @@
  * reports it, then enters the Xen backend's xen_start (kernel/xen/). */
 #include "core/kernel.h"
 #include "pv/ops.h"
-#include "pv/template.h"
-#include "core/pvboot.h"
 #include "xen/xen_pv.h"
 #include "arch/i386/xen32.h"
 
