@@ -77,4 +77,17 @@ is($r2->{status}, 0, 'pv.noinline: run-xen exits 0');
 is($r2->{summary}{indirect}, 0, 'pv.noinline: no site indirect');
 is($r2->{summary}{inline}, 0, 'pv.noinline: nothing inline');
 is($r2->{summary}{text_hash}, $ni, 'pv.noinline: equals pvpatch --no-inline');
+# An unexpected #PF comes back through the trap table to entry_32.S's stub
+# and is reported as natively: func+off, cr2 from vcpu_info, ring 1's cs.
+my $f = boot(kernel => $kernel, cmdline => ['fault']);
+is($f->{status}, 1, 'fault: run-xen exits 1');
+like($f->{out}, qr/^trap: #PF page fault \(vector 14\), error code 0x0\r?$/m,
+     'fault: vector and error code');
+like($f->{out}, qr/^trap: rip [0-9a-f]{16} fault_selfcheck\+0x[0-9a-f]+ /m,
+     'fault: eip as function+offset');
+like($f->{out}, qr/^trap: cr2 0000000000000010 \(not present, read, data\)/m,
+     'fault: cr2 (vcpu_info arch.cr2) and the decoded error code');
+like($f->{out}, qr/^trap: ebp [0-9a-f]{8}  esp [0-9a-f]{8}  cs  0000e019\r?$/m,
+     'fault: taken in ring 1 (cs e019)');
+like($f->{out}, qr/^RESULT: FAIL\r?$/m, 'fault: RESULT: FAIL');
 done_testing();
