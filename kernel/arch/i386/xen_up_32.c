@@ -41,11 +41,6 @@ int xen_suspend_init(void)
 	return -PV_ENOSYS;
 }
 
-int xen_suspend(void)
-{
-	return -PV_ENOSYS;
-}
-
 /* No vfb, vkbd or pcifront: their devices in a config stay unused. */
 void xen_fb_init(void)
 {
