@@ -13,7 +13,7 @@ I386_LDFLAGS := -m32 $(filter-out -Wl$(comma)-T$(comma)$(KERNEL_LDS),\
 
 # Shared sources the i386 kernel takes as they are; arch/i386/ has the
 # entry code, descriptor tables, PAE paging and CALLEE bodies.  The Xen
-# backend, the in-guest bench and native sites are x86-64 only for now.
+# backend comes below (I386_PV_SRCS); native sites are x86-64 only.
 I386_SRCS := boot/pvh.c boot/notes.S \
 	core/main.c core/printk.c core/string.c core/cmdline.c \
 	core/platform.c core/timer.c core/traps.c core/extable.c \
