@@ -78,6 +78,11 @@ void trap_dispatch(struct trap_frame *f)
 {
 	uint64_t cr2 = 0;
 
+#ifndef PV_NO_PARAVIRT
+	/* the single step of a site whose int3 was gone (textpoke.c) */
+	if (f->vec == 1 && text_poke_trap(f))
+		return;
+#endif
 	/* bench: a single-step #DB that bench/step.c is counting. */
 	if (f->vec == 1 && bench_step_trap(f))
 		return;

@@ -6,6 +6,9 @@
 #include "core/pvboot.h"
 #include "core/traps.h"
 #include "pv/pvcalls.h"
+#ifdef __x86_64__
+#include "smp/textpoke.h"
+#endif
 
 struct pv_site_ref selftest_site_ref(const struct pv_site *r)
 {
@@ -268,9 +271,35 @@ static int t_iret_regs(struct ktest_ctx *c)
 	return KTEST_PASS;
 }
 
+#ifdef __x86_64__
+/*
+ * An int3 gone from memory when its trap runs (a re-patch finished in
+ * between, or an emulator's stale translation): the handler re-runs the
+ * site by a single step from the byte now there, and TF is off after.
+ */
+static int t_int3_gone(struct ktest_ctx *c)
+{
+	unsigned before = trap_breakpoints;
+	unsigned long gone = text_poke_gone;
+	unsigned r = selftest_int3_gone(21);
+
+	KTEST_EXPECT(c, r == 42, "the step gave %u, want 42", r);
+	KTEST_EXPECT(c, text_poke_gone == gone + 1 &&
+			trap_breakpoints == before,
+		     "%lu gone, %u breakpoints not ours, want 1 and 0",
+		     text_poke_gone - gone, trap_breakpoints - before);
+	KTEST_EXPECT(c, !(__builtin_ia32_readeflags_u64() & 0x100),
+		     "TF still set");
+	return KTEST_PASS;
+}
+#endif
+
 static const struct ktest site_tests[] = {
 	{ .name = "text_is_plan", .fn = t_text_is_plan },
 	{ .name = "callee_regs", .fn = t_callee_regs },
 	{ .name = "iret_regs", .fn = t_iret_regs },
+#ifdef __x86_64__
+	{ .name = "int3_gone", .fn = t_int3_gone },
+#endif
 };
 KTEST_LIST(selftest_site_tests, site_tests);

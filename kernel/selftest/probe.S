@@ -95,6 +95,21 @@ PROBE selftest_probe_make_pte, PV_SITE_ASM make_pte, PV_CLASS_CALLEE
 PROBE selftest_probe_pte_val, PV_SITE_ASM pte_val, PV_CLASS_CALLEE
 PROBE selftest_probe_int3, int3
 
+/*
+ * int $3 (cd 03): the #BP handler finds 0x03, not an int3, at rip-1, as
+ * for an int3 another CPU removed after this one fetched it
+ * (kernel/smp/textpoke.c), and runs on from that byte by a single step:
+ * 03 c0 is add %eax,%eax.  So the argument comes back doubled.  Were the
+ * trap taken as a breakpoint not ours, the CPU would go on at the c0
+ * byte instead (rol $0xc3..., then ud2).
+ */
+FUNC selftest_int3_gone
+	movl %edi, %eax
+	.byte 0xcd, 0x03, 0xc0
+	ret
+	ud2
+ENDF selftest_int3_gone
+
 	.bss
 	.balign 8
 	.globl selftest_probe_in, selftest_probe_out

@@ -90,6 +90,7 @@ void selftest_probe_swapgs(void);
 void selftest_probe_make_pte(void);
 void selftest_probe_pte_val(void);
 void selftest_probe_int3(void);
+unsigned selftest_int3_gone(unsigned x); /* probe.S: 2 * x */
 /* Runs probe with rdi as its argument under the rule of class (and op
  * group irq: IF may change); KTEST_PASS or a failure naming reg/flags. */
 int selftest_regs_check(struct ktest_ctx *c, const char *what,

@@ -68,7 +68,11 @@ static void stress(unsigned cpu)
 	s->running = 1;
 	/* also ends when the CPU is asked to leave (vCPU hotplug) */
 	while (!stress_stop && !smp_percpu[cpu].leave) {
-		unsigned long bad = check_irq(), bad_pte;
+		unsigned long bad, bad_pte;
+
+		text_poke_iter_gen[cpu] = __atomic_load_n(&text_poke_gen,
+							  __ATOMIC_SEQ_CST);
+		bad = check_irq();
 
 		s->wrong_irq += bad;
 		smp_lock(&stress_lock);
@@ -223,11 +227,40 @@ static void report_faults(void)
 			       sc[c].wrong_irq, sc[c].wrong_pte);
 }
 
+/*
+ * #BPs not at a site being written: breakpoints not ours (a failure: the
+ * CPU went on past them), and int3s already gone from memory (the site
+ * ran again by a single step, textpoke.c).  The last one's batch edges
+ * tell whether any batch ran between that CPU's stress step and the trap.
+ */
+static void report_strays(unsigned long bps, unsigned long gone)
+{
+	const struct text_poke_stray *t = &text_poke_stray;
+	char where[96];
+
+	if (!bps && !gone)
+		return;
+	if (bps)
+		printk("repatch: %lu breakpoints not ours, the CPU went on "
+		       "past them\n", bps);
+	if (gone)
+		printk("repatch: %lu int3s gone from memory when their trap "
+		       "ran, the site re-run by a single step\n", gone);
+	ksym_format(where, sizeof(where), t->rip - 1);
+	printk("repatch: the last on cpu %u at %s: byte there %02x, batch "
+	       "state %d, batch edges %lu at the CPU's stress step, %lu at "
+	       "the trap%s\n", t->cpu, where, t->byte & 0xff, t->state,
+	       t->step_gen, t->gen,
+	       t->gen == t->step_gen && !(t->gen & 1) ?
+		       " (no batch ran meanwhile)" : "");
+}
+
 /* Returns 0 if every round applied and nothing went wrong. */
 int repatch_run(unsigned n, int plain)
 {
 	struct repatch_result r = { .rounds = n, .cpus = smp_nr_cpus() };
 	unsigned long stalls0 = text_poke_stalls, bps0 = trap_breakpoints;
+	unsigned long gone0 = text_poke_gone;
 	struct text_poke_stats ps0 = poke_stats;
 	unsigned mism;
 
@@ -269,15 +302,7 @@ int repatch_run(unsigned n, int plain)
 	       r.iters, r.stuck, r.bad_rounds, mism,
 	       text_poke_stalls - stalls0, poke_stats.writes - ps0.writes,
 	       poke_stats.passes - ps0.passes, poke_stats.busy - ps0.busy);
-	if (trap_breakpoints != bps0) {
-		char where[96];
-
-		ksym_format(where, sizeof(where), text_poke_stray_rip);
-		printk("repatch: %lu breakpoints not at a site being written,"
-		       " last on cpu %u at %s (batch state %d)\n",
-		       (unsigned long)(trap_breakpoints - bps0),
-		       text_poke_stray_cpu, where, text_poke_stray_state);
-	}
+	report_strays(trap_breakpoints - bps0, text_poke_gone - gone0);
 	report_locks();
 	report_faults();
 	return r.faults || r.stuck || r.wrong ? -PV_EIO : 0;

@@ -14,9 +14,11 @@ static struct pv_batch batch;
 static const struct pv_mem *real_mem;
 static int plain; /* repatch ... plain: the checked copy alone */
 unsigned long text_poke_stalls; /* #BP waits, all CPUs */
-uint64_t text_poke_stray_rip;
-int text_poke_stray_state;
-unsigned text_poke_stray_cpu;
+/* The last #BP not at a site being written, and batch edges (begin and
+ * end of each batch, text_poke_gen) for telling when it ran. */
+struct text_poke_stray text_poke_stray;
+unsigned long text_poke_gen;
+unsigned long text_poke_iter_gen[SMP_MAX_CPUS]; /* edges at a stress step */
 
 /* cpuid serialises: no stale instruction bytes survive it. */
 static void sync_core(void)
@@ -108,7 +110,9 @@ int text_poke_end(const struct pv_mem *m, struct text_poke_stats *ts)
 	if (m != &live_mem)
 		return 0;
 	paging_text_open();
+	__atomic_add_fetch(&text_poke_gen, 1, __ATOMIC_SEQ_CST);
 	err = pv_batch_apply(&batch, &text_ops, MAX_PASSES);
+	__atomic_add_fetch(&text_poke_gen, 1, __ATOMIC_SEQ_CST);
 	paging_text_close();
 	sync_core();
 	smp_quiet = 0;
@@ -120,16 +124,74 @@ int text_poke_end(const struct pv_mem *m, struct text_poke_stats *ts)
 	return err;
 }
 
-/* #BP: a site being written; wait until it is, then run it afresh. */
+/*
+ * An int3 already gone from memory when its trap runs: another CPU wrote
+ * the site's final bytes after this CPU fetched it (Linux's kprobes treat
+ * a removed breakpoint the same).  On hardware the syncs make that
+ * impossible for our batches; QEMU's multi-threaded TCG can still run a
+ * translation of the old bytes made while the write happened, and does
+ * again at every entry until the next write to the site.  So run the
+ * site's first instruction by a single step: with TF set the emulator
+ * translates afresh from memory; the #DB that follows clears TF.
+ */
+static uint64_t step_site[SMP_MAX_CPUS];
+unsigned long text_poke_gone;
+
+#define X86_TF 0x100ul
+
+static int prefix_byte(uint8_t b)
+{
+	return b == 0x2e || b == 0x3e || b == 0x26 || b == 0x36 ||
+	       b == 0x64 || b == 0x65 || b == 0x66 || b == 0x67 ||
+	       b == 0xf2 || b == 0xf3 || (b & 0xf0) == 0x40;
+}
+
+static void step_from(struct trap_frame *f, uint64_t site)
+{
+	f->rip = site;
+	f->rflags |= X86_TF;
+	step_site[smp_cpu_id()] = site;
+	__atomic_add_fetch(&text_poke_gone, 1, __ATOMIC_RELAXED);
+}
+
+/* #DB after that step: TF off, and off in what a pushf there saved. */
+static int step_done(struct trap_frame *f)
+{
+	uint64_t site = step_site[smp_cpu_id()];
+	const uint8_t *p = (const uint8_t *)site;
+
+	if (!site)
+		return 0;
+	step_site[smp_cpu_id()] = 0;
+	f->rflags &= ~X86_TF;
+	while (prefix_byte(*p) && p < (const uint8_t *)site + PV_SITE_MAX)
+		p++;
+	if (*p == 0x9c && f->rip == (uint64_t)p + 1)
+		*(uint64_t *)f->rsp &= ~X86_TF;
+	return 1;
+}
+
+/* #BP: a site being written; wait until it is, then run it afresh.  #DB:
+ * the end of a step_from. */
 int text_poke_trap(struct trap_frame *f)
 {
 	uint64_t site = f->rip - 1;
 
+	if (f->vec == 1)
+		return step_done(f);
 	if (!pv_batch_hit(site)) {
-		text_poke_stray_rip = f->rip;
-		text_poke_stray_state = pv_batch_debug(site);
-		text_poke_stray_cpu = smp_cpu_id();
-		return 0;
+		struct text_poke_stray *t = &text_poke_stray;
+
+		t->byte = *(volatile const uint8_t *)site;
+		t->gen = __atomic_load_n(&text_poke_gen, __ATOMIC_SEQ_CST);
+		t->step_gen = text_poke_iter_gen[smp_cpu_id()];
+		t->rip = f->rip;
+		t->state = pv_batch_debug(site);
+		t->cpu = smp_cpu_id();
+		if (t->byte == 0xcc)
+			return 0; /* a breakpoint that is not ours */
+		step_from(f, site);
+		return 1;
 	}
 	f->rip = site;
 	__atomic_add_fetch(&text_poke_stalls, 1, __ATOMIC_RELAXED);

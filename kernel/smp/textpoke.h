@@ -18,9 +18,18 @@ int text_poke_end(const struct pv_mem *m, struct text_poke_stats *ts);
 void text_poke_set_plain(int on);
 int text_poke_trap(struct trap_frame *f);
 extern unsigned long text_poke_stalls;
-extern uint64_t text_poke_stray_rip;
-extern int text_poke_stray_state;
-extern unsigned text_poke_stray_cpu;
+/* A #BP not at a site being written (textpoke.c): its address, the byte
+ * there when the handler ran (0xcc: not ours; else the int3 was gone and
+ * the site ran again by a single step), the batch edges then and at the
+ * CPU's last stress step, the batch's view of the address. */
+struct text_poke_stray {
+	uint64_t rip;
+	unsigned long gen, step_gen;
+	int byte, state;
+	unsigned cpu;
+};
+extern struct text_poke_stray text_poke_stray;
+extern unsigned long text_poke_gone, text_poke_gen, text_poke_iter_gen[];
 
 /* repatch.c: 0 if all n rounds applied with no fault and nothing wrong. */
 int repatch_run(unsigned n, int plain);

@@ -15,6 +15,12 @@ sub repatch_line {
 	return $l // '';
 }
 
+# Every repatch: line (which CPU faulted, where), for a failure's diag.
+sub repatch_lines {
+	my ($r) = @_;
+	return join("\n", $r->{out} =~ /^(repatch: .*?)\r?$/mg);
+}
+
 # 1000 rounds at every CPU count, as issue 17 asks: one CPU takes the
 # plain copy (nothing else runs); with more, every round costs a few IPI
 # syncs under TCG (about 25 s for the 1000 at -smp 2 and 60 s at -smp 4 on
@@ -43,7 +49,11 @@ for my $n (1, 2, 4) {
 	next unless $rounds{$n};
 	like(repatch_line($r),
 	     qr/^repatch: rounds=$rounds{$n} sites=\d+ faults=0 wrong=0 ticks_per_round=\d+$/,
-	     "-smp $n: repatch $rounds{$n}: faults=0 wrong=0");
+	     "-smp $n: repatch $rounds{$n}: faults=0 wrong=0")
+		or diag(repatch_lines($r));
+	unlike($r->{out}, qr/^repatch: \d+ breakpoints not ours/m,
+	       "-smp $n: no breakpoint that is not a site being written")
+		or diag(repatch_lines($r));
 	next unless $n == 4;
 	my ($halts, $kicks) = $r->{out} =~
 		/^repatch: lock: counter \d+, (\d+) waits halted, (\d+) kicks$/m;
