@@ -231,7 +231,7 @@ static void report_faults(void)
  * #BPs not at a site being written: breakpoints not ours (a failure: the
  * CPU went on past them), and int3s already gone from memory (the site
  * ran again by a single step, textpoke.c).  The last one's batch edges
- * tell whether any batch ran between that CPU's stress step and the trap.
+ * tell when it ran: odd between a batch's begin and end.
  */
 static void report_strays(unsigned long bps, unsigned long gone)
 {
@@ -249,10 +249,8 @@ static void report_strays(unsigned long bps, unsigned long gone)
 	ksym_format(where, sizeof(where), t->rip - 1);
 	printk("repatch: the last on cpu %u at %s: byte there %02x, batch "
 	       "state %d, batch edges %lu at the CPU's stress step, %lu at "
-	       "the trap%s\n", t->cpu, where, t->byte & 0xff, t->state,
-	       t->step_gen, t->gen,
-	       t->gen == t->step_gen && !(t->gen & 1) ?
-		       " (no batch ran meanwhile)" : "");
+	       "the trap (odd: a batch begun, not ended)\n", t->cpu, where,
+	       t->byte & 0xff, t->state, t->step_gen, t->gen);
 }
 
 /* Returns 0 if every round applied and nothing went wrong. */
