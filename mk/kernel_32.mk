@@ -13,7 +13,7 @@ I386_LDFLAGS := -m32 $(filter-out -Wl$(comma)-T$(comma)$(KERNEL_LDS),\
 
 # Shared sources the i386 kernel takes as they are; arch/i386/ has the
 # entry code, descriptor tables, PAE paging and CALLEE bodies.  The Xen
-# backend is x86-64 only for now.
+# backend comes below (I386_PV_SRCS).
 I386_SRCS := boot/pvh.c boot/notes.S \
 	core/main.c core/printk.c core/string.c core/cmdline.c \
 	core/platform.c core/timer.c core/traps.c core/extable.c \
@@ -31,17 +31,24 @@ I386_PV_SRCS := core/pvboot.c selftest/corrupt.c native/ops.c \
 	arch/i386/irq_32.S $(addprefix paravirt/,insn.c nops.c emit.c \
 	prefix.c pair.c inline.c plan.c hcall.c poke.c table.c backend.c hash.c \
 	names.c)
-# The Xen PV32 entry (issue 16, stage 2): notes, ring-1 entry, hypercall
-# page; it checks Xen's layout and stops (docs/i386.md).
+# The Xen PV32 entry (issue 16): notes, ring-1 entry, hypercall page; it
+# checks Xen's layout, then enters kernel/xen's xen_start (docs/i386.md).
 I386_PV_SRCS += boot/xen_notes.S arch/i386/xen_head_32.S \
 	arch/i386/xen_start_32.c arch/i386/xen_events_32.c \
 	arch/i386/xen_entry_32.S arch/i386/xen_console_32.c
+# The Xen PV backend, built from kernel/xen/ where a word-size #if does;
+# the twins in arch/i386/ where the 64-bit file is assembly or IDT format.
+I386_PV_SRCS += $(addprefix xen/,start_info.c console.c shared_info.c \
+	bootmem.c evtchn.c time.c mmu.c cpu.c platform.c selftest.c \
+	console_ring.c xenbus.c control.c) \
+	arch/i386/xen_irq_32.S arch/i386/xen_pte_32.S arch/i386/xen_traps_32.c \
+	arch/i386/xen_up_32.c
 I386_NOPV_SRCS := core/pvboot_nopv.c paravirt/hash.c paravirt/names.c
 
 I386_KDIR := $(BUILD)/i386/kernel
 I386_KDIR_NOPV := $(BUILD)/i386/kernel-nopv
 I386_OBJS := $(call kobjs,$(I386_KDIR),$(I386_SRCS) $(I386_PV_SRCS)) \
-	$(I386_KDIR)/alt-sites/native_32.o
+	$(I386_KDIR)/alt-sites/native_32.o $(I386_KDIR)/alt-sites/xen_32.o
 I386_NOPV_OBJS := $(call kobjs,$(I386_KDIR_NOPV),\
 	$(I386_SRCS) $(I386_NOPV_SRCS))
 
@@ -100,9 +107,11 @@ ALL += $(I386_IMAGES)
 i386: $(I386_IMAGES)
 
 TESTS += $(addprefix tests/boot/i386/,modes.t pv-n.t fault.t mem-2g.t bench.t) tests/tools/elf32.t
-# The Xen PV32 entry (issue 16, stage 2): run-xen boots the source-built
-# PV32 Xen (scripts/fetch-xen-src) for the ELF32 image.
+# The Xen PV32 Dom0 (issue 16): run-xen boots the source-built PV32 Xen
+# (scripts/fetch-xen-src) for the ELF32 image.
 TESTS += tests/boot/xen-i386/entry.t
+# kernel_main on PV32 Dom0: selftests in the three modes, the text hash.
+TESTS += tests/boot/xen-i386/default.t
 # The same entry as a PV32 DomU, created by xl in the DomU bed (mk/domu.mk).
 TESTS += tests/boot/domu/pv32-guest.t
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "disasm.h"
+#include "insn.h"
 #include "pv/errno.h"
 #include "pvpatch.h"
 #include "scan.h"
@@ -101,10 +102,13 @@ static int sec_range(struct run *r, const char *name, uint64_t *a,
 }
 
 /* The hypercall instruction per --backend, as the kernel's platforms
- * choose it (PVH: by CPU vendor). */
+ * choose it (PVH: by CPU vendor; Xen PV: by word size, the image's class
+ * having set pv_code_mode). */
 static void set_hcall_insn(struct pv_backend *be, const char *backend)
 {
-	const char *insn = !strcmp(backend, "xen")       ? PV_HCALL_INSN_SYSCALL :
+	const char *xen = pv_code_mode == PV_MODE_32 ? PV_HCALL_INSN_INT82 :
+						       PV_HCALL_INSN_SYSCALL;
+	const char *insn = !strcmp(backend, "xen")       ? xen :
 			   !strcmp(backend, "pvh-intel") ? PV_HCALL_INSN_VMCALL :
 			   !strcmp(backend, "pvh-amd")   ? PV_HCALL_INSN_VMMCALL :
 							   "";

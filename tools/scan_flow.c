@@ -198,6 +198,16 @@ static int is_func_start(const struct flow_run *fr, uint64_t t)
 	return f && f->addr == t;
 }
 
+/* What a hypercall may change: x86-64's caller-saved set; on PV32 %eax and
+ * the five argument registers (a debug Xen poisons them). */
+static unsigned hcall_clobbers(void)
+{
+	return pv_code_mode == PV_MODE_32 ?
+		       PV_REG_RAX | PV_REG_RBX | PV_REG_RCX | PV_REG_RDX |
+			       PV_REG_RSI | PV_REG_RDI :
+		       PV_CLOBBERS_CALLER;
+}
+
 /* Control reaches function or hypercall t: 1 if it comes back. */
 static int enter(struct flow_run *fr, struct flow_state *s, uint64_t t,
 		 unsigned me)
@@ -209,8 +219,8 @@ static int enter(struct flow_run *fr, struct flow_state *s, uint64_t t,
 		exit_leave(fr, s, me);
 		return 0;
 	}
-	if (slot >= 0) { /* Xen's 64-bit hypercall ABI: see hcall_clobbers */
-		write_mask(s, PV_CLOBBERS_CALLER, me);
+	if (slot >= 0) { /* Xen's hypercall ABI */
+		write_mask(s, hcall_clobbers(), me);
 		s->flags = V_W | me;
 		return 1;
 	}
@@ -309,7 +319,7 @@ static void step(struct flow_run *fr, unsigned i)
 	}
 	flow_insn_apply(&s, &in, p, i);
 	if (in.kind == PV_INSN_SYSCALL && !(in.flags & PV_INSN_F_WUNKNOWN)) {
-		write_mask(&s, PV_CLOBBERS_CALLER, i); /* a hypercall */
+		write_mask(&s, hcall_clobbers(), i); /* a hypercall */
 		s.flags = V_W | i;
 	}
 	/* a fault resumes at the landing pad with what was done so far */

@@ -277,27 +277,6 @@ static void patch_hcall_sites(void)
 	       hcall_stats.refused, err ? " (bad table)" : "");
 }
 
-#ifdef __i386__
-/*
- * The i386 Xen PV32 entry (arch/i386/xen_start_32.c) stops before
- * kernel_main: its hypercall sites are made inline here, in full mode, for
- * a backend that has only a hypercall page and instruction.
- */
-int pvboot_patch_hcalls(const void *page, const char *insn,
-			struct pv_hcall_stats *st)
-{
-	struct pv_backend be = { .name = "xen-pv32-entry" };
-
-	be.hypercall_page = (uint64_t)(uintptr_t)page;
-	be.hcall_insn_len = (uint8_t)strlen(insn);
-	memcpy(be.hcall_insn, insn, be.hcall_insn_len);
-	return pv_patch_hcall_sites(
-		(uint64_t)(uintptr_t)__pv_hcall_sites_start,
-		(uint64_t)(uintptr_t)__pv_hcall_sites_end, &be, &kmem,
-		PV_PATCH_FULL, st);
-}
-#endif
-
 /*
  * Patches every site for pf's backend in the mode the command line asks.
  * Returns 0 (also when the table is unsealed: sites stay indirect and

@@ -38,11 +38,6 @@ struct pvboot_state {
 	int sealed; /* elfscan wrote the header */
 };
 const struct pvboot_state *pvboot_state(void);
-#ifdef __i386__
-/* The Xen PV32 entry's own hypercall sites, inline (full mode). */
-int pvboot_patch_hcalls(const void *page, const char *insn,
-			struct pv_hcall_stats *st);
-#endif
 int pvboot_repatch(enum pv_patch_mode to, struct pv_patch_stats *st);
 int pvboot_hash_text(uint64_t *hash);
 const char *pvboot_mode_name(int mode);

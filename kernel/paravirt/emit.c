@@ -134,6 +134,22 @@ static unsigned mov_ri(uint8_t *b, unsigned reg, int32_t k)
 	return n + 4;
 }
 
+/* The registers pv_emit_hypercall's sequence writes (PV_REG_* bits): %eax,
+ * the argument registers it loads and what the instruction itself changes
+ * (syscall: %rcx, %r11).  In 32-bit code the first is %ebx, which no i386
+ * site class lets a replacement change. */
+uint16_t pv_hypercall_writes(unsigned nargs, unsigned nconst)
+{
+	const uint8_t *hc = pv_code_mode == PV_MODE_32 ? hc_args32 : hc_args;
+	uint16_t w = PV_REG_RAX;
+
+	for (unsigned i = 0; i < nargs + nconst && i < 5; i++)
+		w |= (uint16_t)(1u << hc[i]);
+	if (pv_code_mode != PV_MODE_32)
+		w |= PV_REG_RCX | PV_REG_R11;
+	return w;
+}
+
 /*
  * Shifts the C arguments up past the constants (highest first, so no
  * source is overwritten before it is read), loads the constants, then

@@ -48,7 +48,9 @@ static const char *const reason_strs[PV_NR_REASONS] = {
 	[PV_R_BODY_FLOW] = "body leaves by trap, iret or far transfer",
 	[PV_R_EXTABLE] = "code has an exception-table entry: runs in place",
 	[PV_R_NO_HYPERCALL] = "op is not a single hypercall",
-	[PV_R_HYPERCALL_CLOBBERS] = "syscall clobbers rcx/r11, site keeps them",
+	[PV_R_HYPERCALL_CLOBBERS] =
+		"hypercall writes registers the site keeps (syscall: rcx/r11; "
+		"int $0x82: ebx)",
 	[PV_R_HYPERCALL_TOO_LONG] = "inline hypercall longer than the site",
 	[PV_R_HYPERCALL_NR] = "hypercall number has no hypercall-page slot",
 	[PV_R_CPU_FEATURE] = "needs a CPU feature this CPU lacks",

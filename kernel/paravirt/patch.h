@@ -206,6 +206,7 @@ int pv_emit_call(uint8_t *dst, uint64_t addr, uint64_t target);
  * bytes: syscall for Xen PV, vmcall or vmmcall for PVH; in 32-bit code
  * int $0x82, constants only).  Bytes written, or -PV_E2BIG over max,
  * -PV_EINVAL for no instruction or C arguments in 32-bit code. */
+uint16_t pv_hypercall_writes(unsigned nargs, unsigned nconst);
 int pv_emit_hypercall(uint8_t *dst, unsigned max, unsigned nr, unsigned nargs,
 		      unsigned nconst, const int32_t *konst,
 		      const uint8_t *insn, unsigned insn_len);

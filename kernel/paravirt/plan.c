@@ -75,7 +75,9 @@ static int try_hypercall(const struct pv_site_ref *s, const struct pv_backend *b
 
 	if (im->hypercall < 0 || !be->hcall_insn_len)
 		return PV_R_NO_HYPERCALL;
-	if ((s->flags & PV_SITE_CLASS_MASK) != PV_CLASS_CALLER)
+	if ((s->flags & PV_SITE_CLASS_MASK) != PV_CLASS_CALLER ||
+	    pv_hypercall_writes(im->hypercall_args, im->hypercall_nconst) &
+		    ~pv_class_clobbers(PV_CLASS_CALLER))
 		return PV_R_HYPERCALL_CLOBBERS;
 	n = pv_emit_hypercall(hc, s->len, nr, im->hypercall_args,
 			      im->hypercall_nconst, im->hypercall_konst,

@@ -216,6 +216,16 @@ static int seg_only(const uint8_t *b, unsigned n)
 	return 1;
 }
 
+/* The hypercall instruction's two bytes: syscall, or PV32's int $0x82. */
+static int hcall_insn(const uint8_t *p)
+{
+#ifdef __i386__
+	return p[0] == 0xcd && p[1] == 0x82;
+#else
+	return p[0] == 0x0f && p[1] == 0x05;
+#endif
+}
+
 /* Register moves and constants, then mov $nr,%eax; syscall (or a call
  * to the hypercall page's entry for nr), then padding; any of them but
  * the call may carry padding prefixes. */
@@ -238,8 +248,7 @@ static int hypercalls(const struct site_view *v, const struct pv_op_impl *o,
 			memcpy(&k, v->b + o2 - 4, 4);
 			m = decode(v, o2, &sc);
 			return k == nr && m >= PV_SYSCALL_LEN &&
-			       v->b[o2 + m - 2] == 0x0f &&
-			       v->b[o2 + m - 1] == 0x05 &&
+			       hcall_insn(v->b + o2 + m - 2) &&
 			       seg_only(v->b + o2, (unsigned)m - 2) &&
 			       is_padding(v, o2 + (unsigned)m);
 		}

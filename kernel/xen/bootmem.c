@@ -13,7 +13,11 @@
  * Xen maps only its bootstrap area; we extend that mapping to all RAM
  * below 1 GiB, and support no more than that on Xen.
  */
+#ifdef __i386__
+#define XEN_WINDOW_MAX ((unsigned long)DIRECT_MAP_END) /* below Xen's area */
+#else
 #define XEN_WINDOW_MAX (1ul << 30)
+#endif
 #define XEN_MAX_PAGES (XEN_WINDOW_MAX >> 12)
 #define L1_SPAN (1ul << 21)
 
@@ -57,7 +61,8 @@ static void m2p_init(void)
 	if (HYPERVISOR_memory_op(XENMEM_machphys_mapping, &m) == 0)
 		xen_m2p_nr = m.max_mfn + 1;
 	else /* the whole read-only area: holes fault, which is caught */
-		xen_m2p_nr = (MACH2PHYS_VIRT_END - MACH2PHYS_VIRT_START) / 8;
+		xen_m2p_nr = (MACH2PHYS_VIRT_END - MACH2PHYS_VIRT_START) /
+			     sizeof(unsigned long);
 }
 
 /*
@@ -72,11 +77,20 @@ unsigned long xen_mfn_to_pfn(unsigned long mfn)
 
 	if (!xen_m2p_nr)
 		m2p_init();
+#ifdef __i386__
+	/* 4-byte entries: read the aligned pair, never past a page */
+	if (mfn >= xen_m2p_nr ||
+	    probe_read_u64((const unsigned long *)MACH2PHYS_VIRT_START +
+				   (mfn & ~1ul), &pfn))
+		return XEN_INVALID_PFN;
+	return (unsigned long)(pfn >> (mfn & 1) * 32);
+#else
 	if (mfn >= xen_m2p_nr ||
 	    probe_read_u64((const unsigned long *)MACH2PHYS_VIRT_START + mfn,
 			   &pfn))
 		return XEN_INVALID_PFN;
 	return (unsigned long)pfn;
+#endif
 }
 
 /* The two linear windows the kernel uses: -2 GiB and the direct map. */
@@ -104,6 +118,16 @@ static uint64_t *boot_table(uint64_t entry)
 	return (uint64_t *)(uintptr_t)va;
 }
 
+#ifdef __i386__
+/* PV32: the L2 page that maps [3 GiB, 4 GiB): PAE L3 slot 3, whose top
+ * entries are Xen's (the window ends below them, XEN_WINDOW_MAX). */
+static uint64_t *window_l2(void)
+{
+	uint64_t *l3 = (uint64_t *)xen_start_info.pt_base;
+
+	return l3[3] & XEN_PTE_P ? boot_table(l3[3]) : NULL;
+}
+#else
 /* The L2 page that maps [-2 GiB, -1 GiB): L4 slot 511, L3 slot 510. */
 static uint64_t *window_l2(void)
 {
@@ -115,6 +139,7 @@ static uint64_t *window_l2(void)
 	l3 = boot_table(l4[511]);
 	return l3[510] & XEN_PTE_P ? boot_table(l3[510]) : NULL;
 }
+#endif
 
 /* How far Xen's bootstrap mapping reaches: its first hole. */
 static uint64_t mapped_end(const uint64_t *l2)

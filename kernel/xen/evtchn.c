@@ -5,7 +5,7 @@
 #include "xen/xen_pv.h"
 
 #define MAX_PORTS 64 /* handlers for the low ports; we bind only a few */
-#define BITS_PER_WORD 64
+#define BITS_PER_WORD (8 * (unsigned)sizeof(unsigned long)) /* 32 on PV32 */
 
 static xen_evtchn_fn handlers[MAX_PORTS];
 /* The ports of word 0 each vCPU dispatches (those bound to it); vCPU 0
@@ -20,7 +20,11 @@ static int register_callback(unsigned type, const void *entry, unsigned flags)
 	struct callback_register cb = {
 		.type = (uint16_t)type,
 		.flags = (uint16_t)flags,
+#ifdef __i386__ /* PV32: a code selector and an address */
+		.address = { FLAT_KERNEL_CS, (unsigned long)entry },
+#else
 		.address = (unsigned long)entry,
+#endif
 	};
 
 	return (int)HYPERVISOR_callback_op(CALLBACKOP_register, &cb);
@@ -29,10 +33,12 @@ static int register_callback(unsigned type, const void *entry, unsigned flags)
 /* A port now notifies vCPU cpu (bind_virq/bind_ipi). */
 static void port_to_cpu(unsigned port, unsigned cpu)
 {
-	for (unsigned c = 0; c < SMP_MAX_CPUS; c++)
+	for (unsigned c = 0; c < SMP_MAX_CPUS && port < BITS_PER_WORD; c++)
 		__atomic_and_fetch(&cpu_ports[c], ~(1ul << port),
 				   __ATOMIC_RELAXED);
-	__atomic_or_fetch(&cpu_ports[cpu], 1ul << port, __ATOMIC_RELEASE);
+	if (port < BITS_PER_WORD) /* only word 0 is split by vCPU */
+		__atomic_or_fetch(&cpu_ports[cpu], 1ul << port,
+				  __ATOMIC_RELEASE);
 }
 
 /*

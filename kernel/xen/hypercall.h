@@ -8,6 +8,10 @@
 #error "include xen/xen_pv.h, not xen/hypercall.h"
 #endif
 
+#ifdef __i386__
+/* PV32: `int $0x82` stubs, arguments in %ebx %ecx %edx %esi %edi. */
+#include "arch/i386/hypercall_32.h"
+#else
 #include <stdint.h>
 #include <xen/xen.h>
 #include <xen/callback.h>
@@ -115,4 +119,5 @@ extern char hypercall_page[4096];
 	XEN_HC2(__HYPERVISOR_set_segment_base, which, base)
 #define HYPERVISOR_memory_op(cmd, arg) XEN_HC2(__HYPERVISOR_memory_op, cmd, arg)
 #define HYPERVISOR_hvm_op(cmd, arg) XEN_HC2(__HYPERVISOR_hvm_op, cmd, arg)
+#endif /* __i386__ */
 #endif /* XEN_HYPERCALL_H */

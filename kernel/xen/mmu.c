@@ -7,6 +7,14 @@
 #define MC_REQS 256   /* mmu_update requests per batch */
 #define MAX_ROOTS 8   /* L4 tables pinned for the kernel */
 #define UVMF_HERE (UVMF_INVLPG | UVMF_LOCAL)
+/* The root table: an L4, or on PV32 a PAE L3 (four entries in a page). */
+#ifdef __i386__
+#define PT_ROOT 3
+#define PIN_ROOT MMUEXT_PIN_L3_TABLE
+#else
+#define PT_ROOT 4
+#define PIN_ROOT MMUEXT_PIN_L4_TABLE
+#endif
 
 static struct multicall_entry mc[MC_MAX];
 static struct mmuext_op mc_ext[MC_MAX];
@@ -15,6 +23,22 @@ static unsigned mc_n, mc_nreq;
 static int lazy;
 unsigned xen_mc_batches, xen_mc_queued;
 unsigned long xen_io_maps, xen_io_refused;
+
+/* update_va_mapping as a multicall entry: on PV32 the 64-bit entry is
+ * two argument words, low then high, as in the hypercall itself. */
+static void mc_update_va(struct multicall_entry *e, unsigned long va,
+			 uint64_t v, unsigned long flags)
+{
+	e->args[0] = va;
+#ifdef __i386__
+	e->args[1] = (uint32_t)v;
+	e->args[2] = (uint32_t)(v >> 32);
+	e->args[3] = flags;
+#else
+	e->args[1] = v;
+	e->args[2] = flags;
+#endif
+}
 
 /* Pseudo-physical cr3; the pinned L4s (the current one among them). */
 unsigned long xen_cr3_shadow;
@@ -207,13 +231,13 @@ static unsigned long long *table_at(uint64_t entry)
 	return xen_phys_to_virt((uint64_t)pfn << 12);
 }
 
-/* The L1 entry for va under the L4 at root_pa, or NULL (Xen PV has no
+/* The L1 entry for va under the root at root_pa, or NULL (Xen PV has no
  * large pages). */
 static unsigned long long *walk(uint64_t root_pa, uint64_t va)
 {
 	unsigned long long *t = xen_phys_to_virt(root_pa);
 
-	for (int level = 4; level > 1 && t; level--) {
+	for (int level = PT_ROOT; level > 1 && t; level--) {
 		unsigned long long e = t[(va >> (3 + 9 * level)) & 511];
 
 		t = e & XEN_PTE_P ? table_at(e) : NULL;
@@ -238,9 +262,7 @@ void xen_set_pte_at(unsigned long va, unsigned long long *p,
 		return;
 	}
 	e = mc_entry(__HYPERVISOR_update_va_mapping);
-	e->args[0] = va;
-	e->args[1] = v;
-	e->args[2] = UVMF_HERE;
+	mc_update_va(e, va, v, UVMF_HERE);
 	xen_mc_queued++;
 }
 
@@ -326,8 +348,7 @@ static void pin_root(uint64_t pa)
 		return;
 	if (nr_roots == MAX_ROOTS)
 		panic("xen: more than %u page-table roots", MAX_ROOTS);
-	check(xen_mmuext(MMUEXT_PIN_L4_TABLE, xen_pfn_to_mfn(pa >> 12)),
-	      "pin L4");
+	check(xen_mmuext(PIN_ROOT, xen_pfn_to_mfn(pa >> 12)), "pin root");
 	roots[nr_roots++] = pa;
 }
 
@@ -338,17 +359,17 @@ static void unpin_root(uint64_t pa)
 	if (r < 0)
 		return;
 	check(xen_mmuext(MMUEXT_UNPIN_TABLE, xen_pfn_to_mfn(pa >> 12)),
-	      "unpin L4");
+	      "unpin root");
 	roots[r] = roots[--nr_roots];
 }
 
-/* The page at pa becomes a table of this level: read-only; L4 pinned. */
+/* The page at pa becomes a table of this level: read-only; a root pinned. */
 void xen_alloc_pt(unsigned int level, unsigned long long pa)
 {
 	mc_flush();
 	xen_pt_mark(pa >> 12, 1);
 	set_page_writable(pa, 0);
-	if (level == 4)
+	if (level == PT_ROOT)
 		pin_root(pa);
 }
 
@@ -356,7 +377,7 @@ void xen_alloc_pt(unsigned int level, unsigned long long pa)
 void xen_release_pt(unsigned int level, unsigned long long pa)
 {
 	mc_flush();
-	if (level == 4)
+	if (level == PT_ROOT)
 		unpin_root(pa);
 	xen_pt_mark(pa >> 12, 0);
 	set_page_writable(pa, 1);
@@ -429,9 +450,8 @@ static void switch_tables(unsigned long mfn)
 	e->args[1] = 1;
 	e->args[3] = DOMID_SELF;
 	e = mc_entry(__HYPERVISOR_update_va_mapping);
-	e->args[0] = (unsigned long)&xen_shared_page;
-	e->args[1] = xen_shared_info_pte();
-	e->args[2] = UVMF_HERE;
+	mc_update_va(e, (unsigned long)&xen_shared_page, xen_shared_info_pte(),
+		     UVMF_HERE);
 	mc_flush();
 }
 

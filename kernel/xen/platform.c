@@ -10,6 +10,17 @@
 #include "xen/xen_pv.h"
 #include "xen/hypercall.h"
 
+#ifdef __i386__
+/* PV32: `int $0x82`; one vCPU; text stays writable (arch/i386/up_32.c). */
+#define XEN_HCALL_INSN PV_HCALL_INSN_INT82
+#define XEN_SMP_INIT NULL
+#define XEN_TEXT_ALIAS NULL
+#else
+#define XEN_HCALL_INSN PV_HCALL_INSN_SYSCALL
+#define XEN_SMP_INIT xen_smp_init
+#define XEN_TEXT_ALIAS xen_text_alias
+#endif
+
 const struct pv_ops xen_pv_ops = {
 	.irq_save_fl = xen_irq_save_fl,
 	.irq_restore_fl = xen_irq_restore_fl,
@@ -94,26 +105,26 @@ const struct platform xen_platform_dom0 = {
 	.name = "xen-pv-dom0",
 	.backend = PV_BACKEND_XEN,
 	.hypercall_page = hypercall_page,
-	.hypercall_insn = PV_HCALL_INSN_SYSCALL,
+	.hypercall_insn = XEN_HCALL_INSN,
 	.ops = &xen_pv_ops,
 	.early_init = xen_early_init,
 	.timer_init = xen_timer_init,
-	.smp_init = xen_smp_init,
+	.smp_init = XEN_SMP_INIT,
 	.shutdown = xen_shutdown,
 	.selftests = &xen_selftests,
-	.text_alias = xen_text_alias,
+	.text_alias = XEN_TEXT_ALIAS,
 };
 
 const struct platform xen_platform_domu = {
 	.name = "xen-pv-domu",
 	.backend = PV_BACKEND_XEN,
 	.hypercall_page = hypercall_page,
-	.hypercall_insn = PV_HCALL_INSN_SYSCALL,
+	.hypercall_insn = XEN_HCALL_INSN,
 	.ops = &xen_pv_ops,
 	.early_init = xen_domu_early_init, /* control.c (issue 9) */
 	.timer_init = xen_domu_timer_init, /* control.c (issue 9) */
-	.smp_init = xen_smp_init,
+	.smp_init = XEN_SMP_INIT,
 	.shutdown = xen_domu_shutdown, /* control.c (issue 9) */
 	.selftests = &xen_selftests,
-	.text_alias = xen_text_alias,
+	.text_alias = XEN_TEXT_ALIAS,
 };

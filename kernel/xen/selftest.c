@@ -10,7 +10,11 @@
 #include "xen/xen_pv.h"
 
 #define MS 1000000ull
+#ifdef __i386__
+#define TEST_VA 0x40000000ull /* PAE: an L3 slot nothing else uses */
+#else
 #define TEST_VA 0xffffca0000000000ull /* a PML4 slot nothing else uses */
+#endif
 #define PATTERN1 0x5151515151515151ull
 #define PATTERN2 0x5252525252525252ull
 
@@ -185,6 +189,36 @@ static int t_pt_readonly(struct ktest_ctx *c)
 	return KTEST_PASS;
 }
 
+#ifdef __i386__
+/*
+ * PV32: the planner leaves safe_halt a direct call.  Its inline form would
+ * load SCHEDOP_block into %ebx, which a CALLER site keeps (regparm(3)
+ * callers may change only %eax %ecx %edx): every site must call the
+ * backend's function instead.
+ */
+static int sites_are_hypercalls(struct ktest_ctx *c)
+{
+	unsigned n, found = 0, bad = 0;
+	const struct pv_site *r = selftest_records(&n);
+
+	for (unsigned i = 0; i < n; i++) {
+		struct pv_site_ref s = selftest_site_ref(&r[i]);
+		const uint8_t *b = (const uint8_t *)(uintptr_t)s.addr;
+		int32_t rel;
+
+		if (s.op != PV_OP_safe_halt)
+			continue;
+		found++;
+		memcpy(&rel, b + 1, 4);
+		bad += b[0] != 0xe8 ||
+		       (uint32_t)(s.addr + 5 + (uint32_t)rel) !=
+			       (uint32_t)(uintptr_t)xen_safe_halt;
+	}
+	KTEST_EXPECT(c, found && !bad, "%u of %u safe_halt sites do not call "
+		     "xen_safe_halt", bad, found);
+	return KTEST_PASS;
+}
+#else
 /* The bytes the planner's hypercall strategy puts at a safe_halt site. */
 static const uint8_t block_call[] = {
 	0xbf, 0x01, 0x00, 0x00, 0x00,	/* mov $SCHEDOP_block, %edi */
@@ -201,7 +235,7 @@ static int sites_are_hypercalls(struct ktest_ctx *c)
 
 	for (unsigned i = 0; i < n; i++) {
 		struct pv_site_ref s = selftest_site_ref(&r[i]);
-		const uint8_t *b = (const uint8_t *)s.addr;
+		const uint8_t *b = (const uint8_t *)(uintptr_t)s.addr;
 		unsigned k = 0;
 
 		if (s.op != PV_OP_safe_halt)
@@ -216,6 +250,8 @@ static int sites_are_hypercalls(struct ktest_ctx *c)
 		     "the inline SCHEDOP_block", bad, found);
 	return KTEST_PASS;
 }
+
+#endif
 
 /*
  * safe_halt is one hypercall, SCHEDOP_block: with events masked it must
@@ -281,14 +317,15 @@ static int t_m2p_foreign(struct ktest_ctx *c)
 	uint64_t far = (uint64_t)(nr + 5) << 12 | flags;
 	uint64_t hole = (uint64_t)(nr + (1ul << 20)) << 12 | flags;
 	uint64_t shinfo = (xen_start_info.shared_info & ~0xfffull) | flags;
-	uint64_t ram = xen_pfn_to_mfn(3) << 12 | flags;
+	uint64_t ram = (uint64_t)xen_pfn_to_mfn(3) << 12 | flags;
 	uint64_t got_hole;
 
 	KTEST_EXPECT(c, nr > 0, "M2P size unknown");
 	KTEST_EXPECT(c, pv_pte_val(far) == far, "mfn past the M2P: %llx",
 		     (unsigned long long)pv_pte_val(far));
 	/* let the read reach the unmapped tail of the M2P area */
-	xen_m2p_nr = (MACH2PHYS_VIRT_END - MACH2PHYS_VIRT_START) / 8;
+	xen_m2p_nr = (MACH2PHYS_VIRT_END - MACH2PHYS_VIRT_START) /
+		     sizeof(unsigned long);
 	got_hole = pv_pte_val(hole);
 	xen_m2p_nr = nr;
 	/* Dom0's M2P tail is unmapped (the read faults and is caught); a
@@ -307,6 +344,30 @@ static int t_m2p_foreign(struct ktest_ctx *c)
 	return KTEST_PASS;
 }
 
+#ifdef __i386__
+/*
+ * PV32, one vCPU: the irq ops act on vcpu_info[0] in shared_info, at the
+ * fixed address the templates name (alt-sites/xen_32.S); the tick runs.
+ */
+static int t_vcpu_info_fixed(struct ktest_ctx *c)
+{
+	const volatile uint8_t *mine =
+		(const volatile uint8_t *)&xen_shared_page.s.vcpu_info[0];
+	unsigned long long t0 = timer_ticks;
+	unsigned long f = pv_irq_save();
+	unsigned masked = mine[XEN_VCPU_MASK], enabled;
+
+	pv_irq_enable();
+	enabled = !mine[XEN_VCPU_MASK] && (pv_irq_save_fl() & XEN_EFLAGS_IF);
+	pv_irq_restore_fl(f);
+	KTEST_EXPECT(c, xen_vcpu == (void *)mine && masked == 1 && enabled,
+		     "vcpu_info %p, masked %u, enabled %u", (void *)xen_vcpu,
+		     masked, enabled);
+	selftest_spin_ns(100 * MS);
+	KTEST_EXPECT(c, timer_ticks > t0, "no tick in 100 ms");
+	return KTEST_PASS;
+}
+#else
 /* What a vCPU saw of its own event mask in a cross-CPU call (an upcall:
  * Xen masked events in the vcpu_info it knows as this vCPU's). */
 static struct {
@@ -365,6 +426,7 @@ static int t_vcpu_info_percpu(struct ktest_ctx *c)
 	}
 	return KTEST_PASS;
 }
+#endif
 
 static const struct ktest xen_tests[] = {
 	{ .name = "xen_ldt", .fn = t_ldt },
@@ -375,6 +437,10 @@ static const struct ktest xen_tests[] = {
 	{ .name = "xen_pt_readonly", .fn = t_pt_readonly },
 	{ .name = "xen_block_hypercall", .fn = t_block_hypercall },
 	{ .name = "xen_m2p_foreign", .fn = t_m2p_foreign },
+#ifdef __i386__
+	{ .name = "xen_vcpu_info_fixed", .fn = t_vcpu_info_fixed },
+#else
 	{ .name = "xen_vcpu_info_percpu", .fn = t_vcpu_info_percpu },
+#endif
 };
 KTEST_LIST(xen_selftests, xen_tests);

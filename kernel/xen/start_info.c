@@ -53,6 +53,18 @@ static void read_control_regs(void)
 	__asm__ volatile("mov %%cr4, %0" : "=r"(xen_cr4_shadow));
 }
 
+#ifdef __i386__
+/* PV32: one vCPU, whose vcpu_info stays in shared_info: the irq ops and
+ * templates reach its mask byte at a fixed address, no GS base. */
+static void percpu_boot(void)
+{
+}
+
+static int vcpu_place_boot(void)
+{
+	return 0;
+}
+#else
 /*
  * The boot vCPU's GS base to its per-CPU area before any irq op runs
  * (they are %gs-relative); its vcpu_info there starts masked, as Xen's.
@@ -63,7 +75,7 @@ static void percpu_boot(void)
 	struct percpu *pc = &smp_percpu[0];
 
 	pc->xen_vcpu_info[XEN_VCPU_MASK] = 1;
-	pc->stack_top = (uint64_t)boot_stack_top;
+	pc->stack_top = (uint64_t)(uintptr_t)boot_stack_top;
 	pc->online = 1;
 	if (HYPERVISOR_set_segment_base(SEGBASE_GS_KERNEL, (unsigned long)pc))
 		for (;;) /* nothing can even print: let Xen see a crash */
@@ -80,6 +92,7 @@ static int vcpu_place_boot(void)
 		xen_vcpu_placed = 1;
 	return err;
 }
+#endif
 
 /*
  * Called by startup_xen on the kernel's boot stack, events masked.  Order

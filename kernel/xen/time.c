@@ -17,6 +17,16 @@ static inline uint64_t rdtsc_now(void)
 	return (uint64_t)hi << 32 | lo;
 }
 
+/* delta * mul / 2^32, without 128-bit arithmetic on i386. */
+static inline uint64_t scale_32_32(uint64_t delta, uint32_t mul)
+{
+#ifdef __i386__
+	return ((uint64_t)(uint32_t)delta * mul >> 32) + (delta >> 32) * mul;
+#else
+	return (uint64_t)(((unsigned __int128)delta * mul) >> 32);
+#endif
+}
+
 /*
  * Xen's system time in ns: its last sample plus the scaled TSC since.
  * An odd or changed version means Xen was updating: read again.
@@ -37,9 +47,8 @@ unsigned long long xen_system_time_ns(void)
 			delta >>= -t->tsc_shift;
 		else
 			delta <<= t->tsc_shift;
-		ns = t->system_time +
-		     (uint64_t)(((unsigned __int128)delta *
-				 t->tsc_to_system_mul) >> 32);
+		ns = t->system_time + scale_32_32(delta,
+						  t->tsc_to_system_mul);
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	} while ((ver & 1) || ver != t->version);
 	return ns;

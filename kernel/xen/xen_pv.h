@@ -16,7 +16,11 @@
  */
 #define XEN_VCPU_PENDING 0 /* evtchn_upcall_pending */
 #define XEN_VCPU_MASK 1    /* evtchn_upcall_mask */
+#ifdef __i386__
+#define XEN_VCPU_CR2 8     /* arch.cr2: 4-byte selector before it */
+#else
 #define XEN_VCPU_CR2 16    /* arch.cr2 */
+#endif
 /*
  * Each vCPU's vcpu_info lives in its struct percpu (kernel/smp/smp.h), at
  * this offset from the GS base: the irq templates and irq.S reach it as

@@ -377,6 +377,35 @@ static void test_native_abi(void **st)
 	memset(&be.op[PV_OP_irq_disable].tmpl, 0, sizeof(be.op[0].tmpl));
 }
 
+/* safe_halt as sched_op(SCHEDOP_block, 0) would load %ebx, which a
+ * CALLER site keeps in 32-bit code: a direct call, never the hypercall
+ * inline (the first PV32 Dom0 lost the command loop's line buffer, held
+ * in %ebx across the halt).  The 64-bit form loads %edi %esi: allowed. */
+static void test_hypercall_keeps_ebx(void **st)
+{
+	static const uint8_t int82[] = { 0xcd, 0x82 };
+	struct pv_site_ref s = site(PV_OP_safe_halt);
+	struct pv_plan p;
+
+	(void)st;
+	be.hypercall_page = T_BASE + 0xc000;
+	be.hcall_insn_len = 2;
+	memcpy(be.hcall_insn, int82, 2);
+	be.op[PV_OP_safe_halt].hypercall = 29;
+	be.op[PV_OP_safe_halt].hypercall_nconst = 2;
+	be.op[PV_OP_safe_halt].hypercall_konst[0] = 1;
+	be.op[PV_OP_safe_halt].hypercall_konst[1] = 0;
+	assert_true(pv_hypercall_writes(0, 2) & PV_REG_RBX);
+	pv_plan_site(&s, &be, PV_PATCH_FULL, &p);
+	assert_int_equal(p.strategy, PV_STRAT_DIRECT);
+	assert_int_equal(p.reason, PV_R_HYPERCALL_CLOBBERS);
+	pv_code_mode = PV_MODE_64;
+	assert_false(pv_hypercall_writes(0, 2) &
+		     ~(uint16_t)PV_CLOBBERS_CALLER);
+	pv_code_mode = PV_MODE_32;
+	be.op[PV_OP_safe_halt].hypercall = -1;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -396,6 +425,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_native_abi, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_hypercall_keeps_ebx,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("patch32", tests, NULL, NULL);

@@ -18,8 +18,8 @@ extern char hypercall_page[4096];
 
 /*
  * A hypercall site (pv/sites.h), as the 64-bit backend's: the call into
- * the page and a 3-byte NOP, 8 bytes, and a record, which the entry makes
- * `mov $nr,%eax; int $0x82` in place (pvboot_patch_hcalls).  Every
+ * the page and a 3-byte NOP, 8 bytes, and a record, which kernel_main's
+ * patch pass makes `mov $nr,%eax; int $0x82` in place.  Every
  * argument register is an output too: Xen may change them (a debug build
  * poisons them).
  */
@@ -66,4 +66,18 @@ extern char hypercall_page[4096];
 	XEN32_HC3(__HYPERVISOR_vcpu_op, cmd, vcpu, arg)
 #define HYPERVISOR_xen_version(cmd, arg)                                       \
 	XEN32_HC2(__HYPERVISOR_xen_version, cmd, arg)
+/* What kernel/xen/ calls besides (the 64-bit hypercall.h's names). */
+#define HYPERVISOR_mmu_update(req, n, done, dom)                               \
+	XEN32_HC4(__HYPERVISOR_mmu_update, req, n, done, dom)
+#define HYPERVISOR_mmuext_op(ops, n, done, dom)                                \
+	XEN32_HC4(__HYPERVISOR_mmuext_op, ops, n, done, dom)
+#define HYPERVISOR_multicall(calls, n)                                         \
+	XEN32_HC2(__HYPERVISOR_multicall, calls, n)
+#define HYPERVISOR_stack_switch(ss, sp)                                        \
+	XEN32_HC2(__HYPERVISOR_stack_switch, ss, sp)
+#define HYPERVISOR_fpu_taskswitch(set)                                         \
+	XEN32_HC1(__HYPERVISOR_fpu_taskswitch, set)
+#define HYPERVISOR_suspend(sd, si_mfn)                                         \
+	XEN32_HC3(__HYPERVISOR_sched_op, SCHEDOP_shutdown, sd, si_mfn)
+#define HYPERVISOR_hvm_op(cmd, arg) XEN32_HC2(__HYPERVISOR_hvm_op, cmd, arg)
 #endif /* HYPERCALL_32_H */

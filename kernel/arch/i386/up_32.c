@@ -11,6 +11,7 @@ struct percpu smp_percpu[SMP_MAX_CPUS] = { [0] = { .online = 1 } };
 volatile int smp_quiet;
 
 unsigned smp_cpu_id(void) { return 0; }
+struct percpu *this_cpu(void) { return &smp_percpu[0]; }
 unsigned smp_nr_cpus(void) { return 1; }
 void smp_init(const struct boot_info *bi) { (void)bi; }
 void smp_call_others(smp_call_fn fn, void *arg) { (void)fn, (void)arg; }

@@ -1,6 +1,8 @@
-/* xen_entry_32.S: where Xen PV32 bounces the entry's checks to: the int3
- * trap and the event upcall, on the ring-1 stack (xen_events_32.c). */
+/* xen_entry_32.S: where Xen PV32 bounces to on the ring-1 stack: the entry
+ * checks' int3 and upcall (xen_events_32.c), then the kernel's upcall and
+ * failsafe callbacks, which join entry_32.S's common trap path. */
 #include "core/asm.h"
+#include "xen/xen_pv.h"
 
 /*
  * Xen's 32-bit bounce frame from ring 1 to ring 1 is the CPU's own
@@ -32,6 +34,28 @@ FUNC xen32_upcall_entry
 	popal
 	iret
 ENDF xen32_upcall_entry
+
+/*
+ * The kernel's event upcall (kernel/xen/evtchn.c registers it): Xen masked
+ * events and built the same-privilege frame, no error code.  It joins the
+ * common path as vector XEN_UPCALL_VECTOR; the iret op at its end
+ * restores the mask from the frame's IF.  Exceptions need no stub: the
+ * trap table points at entry_32.S's own (kernel/arch/i386/xen_traps_32.c).
+ */
+FUNC xen_upcall_entry
+	pushl $0
+	pushl $XEN_UPCALL_VECTOR
+	jmp isr_common
+ENDF xen_upcall_entry
+
+/* Xen could not load a segment register returning to us: ds, es, fs, gs
+ * lie above the frame.  Drop them; the common path ends the run. */
+FUNC xen_failsafe_entry
+	addl $16, %esp
+	pushl $0
+	pushl $XEN_FAILSAFE_VECTOR
+	jmp isr_common
+ENDF xen_failsafe_entry
 
 /* The int3 the check executes: a symbol, so the report names it. */
 FUNC xen32_int3_probe

@@ -151,6 +151,7 @@ static int xen32_bind_timer(void)
  * failed arm is not waited on (the loop ends by its block count). */
 int xen32_check_events(void)
 {
+	struct evtchn_close close;
 	uint64_t t0, t1;
 	unsigned blocks = 0;
 	int err;
@@ -162,6 +163,10 @@ int xen32_check_events(void)
 		if (!xen32_arm_timer())
 			(void)HYPERVISOR_sched_op(SCHEDOP_block, NULL);
 	t1 = xen32_system_time();
+	/* The backend (kernel/xen/time.c) binds VIRQ_TIMER again. */
+	close.port = xen32_timer_port;
+	if (HYPERVISOR_event_channel_op(EVTCHNOP_close, &close))
+		return -PV_EIO;
 	printk("xen32: events: VIRQ_TIMER port %u, %lu ticks, %lu upcalls, "
 	       "%u blocks in %llu ms\n", xen32_timer_port, xen32_ticks,
 	       xen32_upcalls, blocks, (unsigned long long)(t1 - t0) / 1000000);

@@ -1,11 +1,9 @@
 /* xen_start_32.c: the C half of the i386 Xen PV entry: checks what Xen built
  * (ring 1, its 32-bit layout, the PAE tables, a trap, the timer event),
- * reports it, then stops. */
+ * reports it, then enters the Xen backend's xen_start (kernel/xen/). */
 #include "core/kernel.h"
 #include "pv/ops.h"
-#include "pv/template.h"
-#include "core/pvboot.h"
-#include "arch/i386/hypercall_32.h"
+#include "xen/xen_pv.h"
 #include "arch/i386/xen32.h"
 
 /* pv_ops is pvboot.c's; console_write is filled first so printk works. */
@@ -28,9 +26,9 @@ const struct start_info *xen32_start_info(void)
 }
 
 /*
- * Never returns.  Dom0: a reboot, which QEMU's -no-reboot turns into its
- * exit.  DomU: it idles, blocked, until the toolstack destroys it (it has
- * no xenstore client to hear `xl shutdown`).
+ * After a failed check.  Never returns.  Dom0: a reboot, which QEMU's
+ * -no-reboot turns into its exit.  DomU: it idles, blocked, until the
+ * toolstack destroys it.
  */
 static void __attribute__((noreturn)) xen32_stop(void)
 {
@@ -118,13 +116,12 @@ static void xen32_report_start_info(void)
 
 /*
  * Called by startup_xen on the kernel's boot stack, events masked.  The
- * hypercall sites are made inline first: every later hypercall (the
- * console's too) runs `int $0x82` in place, no call into the page.
+ * hypercalls go through the page until kernel_main's patch pass makes
+ * their sites inline (`int $0x82`), as on x86-64.
  */
 void xen32_start(struct start_info *si);
 void xen32_start(struct start_info *si)
 {
-	struct pv_hcall_stats hc = { 0, 0, 0 };
 	int err;
 
 	if ((unsigned char)hypercall_page[0] == 0xc3)
@@ -134,18 +131,12 @@ void xen32_start(struct start_info *si)
 	if (!(pv_ops.console_write = xen32_console_init(&xen32_si)))
 		for (;;) /* no console: let the toolstack see a crash */
 			__asm__ volatile("ud2");
-	err = pvboot_patch_hcalls(hypercall_page, PV_HCALL_INSN_INT82, &hc);
 	xen32_report_start_info();
-	printk("xen32: hypercall sites: %u, inline %u (mov $nr,%%eax; "
-	       "int $0x82), refused %u\n", hc.sites, hc.inline_, hc.refused);
-	if (err || hc.refused || hc.inline_ != hc.sites)
-		printk("xen32: error %d: hypercall sites not all inline\n", err);
 	if ((err = xen32_report_layout()) || (err = xen32_report_tables()) ||
-	    (err = xen32_check_trap()) || (err = xen32_check_events()))
+	    (err = xen32_check_trap()) || (err = xen32_check_events())) {
 		printk("xen32: error %d\n", err);
-	else
-		printk("xen32: entry checks pass\n");
-	printk("xen32: stop: the Xen PV32 backend (kernel/xen) is 64-bit only; "
-	       "kernel_main is not entered\n");
-	xen32_stop();
+		xen32_stop();
+	}
+	printk("xen32: entry checks pass\n");
+	xen_start(si); /* kernel/xen/start_info.c: on to kernel_main */
 }
