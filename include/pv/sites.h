@@ -168,6 +168,19 @@ struct pv_hcall_site {
 };
 _Static_assert(sizeof(struct pv_hcall_site) == 8, "hypercall site is 8 bytes");
 
+/* One hypercall site in an asm statement whose operand [off] is 32*nr:
+ * the call, a 3-byte NOP, and its struct pv_hcall_site record. */
+#define PV_HCALL_SITE_ASM                                                      \
+	"7781: call hypercall_page+%c[off]\n\t"                                 \
+	".byte 0x0f, 0x1f, 0x00\n\t"                                           \
+	".pushsection " PV_HCALL_SITES_SECTION ", \"a\"\n\t"                  \
+	".balign 4\n\t"                                                        \
+	".long 7781b - .\n\t"                                                  \
+	".short %c[off] / 32\n\t"                                              \
+	".byte 8, 0\n\t"                                                       \
+	".popsection"
+_Static_assert(PV_HCALL_SITE_LEN == 8, "PV_HCALL_SITE_ASM builds 8 bytes");
+
 static inline uint64_t pv_site_addr(const struct pv_site *s)
 {
 	return (uint64_t)(uintptr_t)s + (uint64_t)(int64_t)s->offset;

@@ -19,6 +19,7 @@
 #include <xen/memory.h>
 #include <xen/sched.h>
 #include <xen/vcpu.h>
+#include "pv/sites.h"
 
 /* kernel/boot/xen_head.S: one page, 0xc3 in the image, Xen's stubs at run. */
 extern char hypercall_page[4096];
@@ -31,21 +32,12 @@ extern char hypercall_page[4096];
  * pv/sites.h: 8 bytes, the call and a 3-byte NOP, and a record), as
  * `mov $nr,%eax; syscall` (PV) or `; vmcall`/`; vmmcall` (PVH).
  */
-#define XEN_HC__ASM                                                            \
-	"7781: call hypercall_page+%c[off]\n\t"                                 \
-	".byte 0x0f, 0x1f, 0x00\n\t"                                           \
-	".pushsection .pv_hcall_sites, \"a\"\n\t"                              \
-	".balign 4\n\t"                                                        \
-	".long 7781b - .\n\t"                                                  \
-	".short %c[off] / 32\n\t"                                              \
-	".byte 8, 0\n\t"                                                       \
-	".popsection"
 #define XEN_HC__CLOBBERS "rcx", "r11", "memory"
 
 #define XEN_HC1(nr, a1)                                                        \
 	({                                                                     \
 		long r__, d__;                                                 \
-		__asm__ volatile(XEN_HC__ASM                                   \
+		__asm__ volatile(PV_HCALL_SITE_ASM                             \
 				 : "=a"(r__), "=D"(d__)                        \
 				 : [off] "i"((nr)*32), "1"((long)(a1))         \
 				 : XEN_HC__CLOBBERS);                          \
@@ -55,7 +47,7 @@ extern char hypercall_page[4096];
 #define XEN_HC2(nr, a1, a2)                                                    \
 	({                                                                     \
 		long r__, d__, s__;                                            \
-		__asm__ volatile(XEN_HC__ASM                                   \
+		__asm__ volatile(PV_HCALL_SITE_ASM                             \
 				 : "=a"(r__), "=D"(d__), "=S"(s__)             \
 				 : [off] "i"((nr)*32), "1"((long)(a1)),        \
 				   "2"((long)(a2))                             \
@@ -66,7 +58,7 @@ extern char hypercall_page[4096];
 #define XEN_HC3(nr, a1, a2, a3)                                                \
 	({                                                                     \
 		long r__, d__, s__, x__;                                       \
-		__asm__ volatile(XEN_HC__ASM                                   \
+		__asm__ volatile(PV_HCALL_SITE_ASM                             \
 				 : "=a"(r__), "=D"(d__), "=S"(s__), "=d"(x__)  \
 				 : [off] "i"((nr)*32), "1"((long)(a1)),        \
 				   "2"((long)(a2)), "3"((long)(a3))            \
@@ -78,7 +70,7 @@ extern char hypercall_page[4096];
 	({                                                                     \
 		long r__, d__, s__, x__;                                       \
 		register long r10__ __asm__("r10") = (long)(a4);               \
-		__asm__ volatile(XEN_HC__ASM                                   \
+		__asm__ volatile(PV_HCALL_SITE_ASM                             \
 				 : "=a"(r__), "=D"(d__), "=S"(s__), "=d"(x__), \
 				   "+r"(r10__)                                 \
 				 : [off] "i"((nr)*32), "1"((long)(a1)),        \

@@ -12,6 +12,7 @@
 #include <xen/callback.h>
 #include <xen/event_channel.h>
 #include <xen/vcpu.h>
+#include "pv/sites.h"
 
 /* arch/i386/xen_head_32.S: 0xc3 in the image, Xen's stubs at run time. */
 extern char hypercall_page[4096];
@@ -23,19 +24,10 @@ extern char hypercall_page[4096];
  * argument register is an output too: Xen may change them (a debug build
  * poisons them).
  */
-#define XEN32_HC__ASM                                                          \
-	"7781: call hypercall_page+%c[off]\n\t"                                 \
-	".byte 0x0f, 0x1f, 0x00\n\t"                                           \
-	".pushsection .pv_hcall_sites, \"a\"\n\t"                              \
-	".balign 4\n\t"                                                        \
-	".long 7781b - .\n\t"                                                  \
-	".short %c[off] / 32\n\t"                                              \
-	".byte 8, 0\n\t"                                                       \
-	".popsection"
 #define XEN32_HC4(nr, a1, a2, a3, a4)                                          \
 	({                                                                     \
 		long r__, b__, c__, d__, s__;                                  \
-		__asm__ volatile(XEN32_HC__ASM                                 \
+		__asm__ volatile(PV_HCALL_SITE_ASM                             \
 				 : "=a"(r__), "=b"(b__), "=c"(c__), "=d"(d__), \
 				   "=S"(s__)                                   \
 				 : [off] "i"((nr)*32), "1"((long)(a1)),        \
